@@ -1,0 +1,188 @@
+/*
+ * lock.c: the lock that lives in the shared block (MEMSCOPE_LOCK), and the exports on it.
+ *
+ * Why not a named mutex: under Wine every acquire and release of a kernel object is a
+ * round trip to wineserver (55-100 us), ten thousand times an interlocked operation on the
+ * shared page.  Why not a plain spinlock in shared memory (Boost.Interprocess's
+ * interprocess_mutex): a holder that dies leaves it locked forever.  So:
+ *
+ * - the owner word holds MEMSCOPE_OWNER(pid, creation-time tag): acquiring is one
+ *   InterlockedCompareExchange64 from 0, which also records who the owner is;
+ * - under contention a short spin, then a wait on a named auto-reset event ("<name>.lock"):
+ *   a waiter counts itself in `waiters` before its last try, and the releaser sets the event
+ *   when `waiters` is non-zero, so no wake-up is lost;
+ * - a waiter whose wait times out checks whether the owner is still alive (procid.c); if not,
+ *   it swaps the dead owner's word for its own and is told ERROR_ABANDONED_WAIT_0, the way
+ *   WaitForSingleObject says WAIT_ABANDONED.  The DLL repairs its own invariants (the text's
+ *   sequence counter) before it returns; the caller repairs what it guards itself.
+ *
+ * Not recursive: a thread that locks twice waits for itself until its timeout.
+ */
+#include <wchar.h>
+
+#include "internal.h"
+
+#define MS_LOCK_SPINS       400  /* tries before sleeping: a holder keeps it ~100 ns */
+#define MS_LOCK_CHECK_MS    50   /* how long a waiter sleeps before it checks the owner */
+
+static volatile LONG64 *owner_word(MEMSCOPE_BLOCK *b)
+{
+    return &b->lock.owner;
+}
+
+/* ms_lock_open: creates or opens the lock's named event ("<mapping name>.lock").  Without
+ * it the lock still works, by polling at MS_LOCK_CHECK_MS intervals.  Returns the error. */
+DWORD ms_lock_open(void)
+{
+    WCHAR name[MEMSCOPE_NAME_MAX + 8];
+    _snwprintf(name, ARRAYSIZE(name), L"%ls.lock", ms_g.name);
+    name[ARRAYSIZE(name) - 1] = 0;
+    ms_g.lock_event = CreateEventW(NULL, FALSE, FALSE, name);
+    if (ms_g.lock_event == NULL) {
+        DWORD err = GetLastError();
+        ms_log_win32("lock-open", "CreateEventW", err);
+        return err;
+    }
+    return ERROR_SUCCESS;
+}
+
+void ms_lock_close(void)
+{
+    if (ms_g.lock_event != NULL && !CloseHandle(ms_g.lock_event))
+        ms_log_win32("lock-close", "CloseHandle", GetLastError());
+    ms_g.lock_event = NULL;
+}
+
+/* Takes the lock after it is ours: counts it, and repairs what a dead owner left. */
+static DWORD taken(MEMSCOPE_BLOCK *b, BOOL abandoned)
+{
+    b->lock.acquisitions++;
+    if (!abandoned)
+        return ERROR_SUCCESS;
+    b->lock.abandoned++;
+    ms_log("lock: took the lock over from a dead owner");
+    ms_text_repair(b);
+    return ERROR_ABANDONED_WAIT_0;
+}
+
+/* ms_lock_acquire: takes the block's lock, waiting at most timeout_ms (INFINITE allowed).
+ * Returns ERROR_SUCCESS; ERROR_ABANDONED_WAIT_0 (taken over from a dead owner: held, and the
+ * DLL's own invariants repaired); or ERROR_TIMEOUT (not held). */
+DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
+{
+    volatile LONG64 *w = owner_word(b);
+    const LONG64 me = (LONG64)ms_g.self_owner;
+    ULONGLONG start;
+    DWORD result;
+
+    if (InterlockedCompareExchange64(w, me, 0) == 0)        /* the fast path */
+        return taken(b, FALSE);
+    for (int i = 0; i < MS_LOCK_SPINS; i++) {
+        YieldProcessor();
+        if (*w == 0 && InterlockedCompareExchange64(w, me, 0) == 0)
+            return taken(b, FALSE);
+    }
+
+    start = GetTickCount64();
+    InterlockedIncrement(&b->lock.waiters);
+    for (;;) {
+        LONG64 cur = InterlockedCompareExchange64(w, me, 0);
+        if (cur == 0) {
+            result = taken(b, FALSE);
+            break;
+        }
+        ULONGLONG waited = GetTickCount64() - start;
+        if (timeout_ms != INFINITE && waited >= timeout_ms) {
+            result = ERROR_TIMEOUT;
+            break;
+        }
+        DWORD slice = MS_LOCK_CHECK_MS;
+        if (timeout_ms != INFINITE && timeout_ms - waited < slice)
+            slice = (DWORD)(timeout_ms - waited);
+        DWORD wr = WAIT_TIMEOUT;
+        if (ms_g.lock_event != NULL) {
+            wr = WaitForSingleObject(ms_g.lock_event, slice);
+            if (wr == WAIT_FAILED) {
+                ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
+                Sleep(slice);
+                wr = WAIT_TIMEOUT;
+            }
+        } else {
+            Sleep(slice);
+        }
+        /* Nobody released it for a whole slice: is the owner still there? */
+        if (wr == WAIT_TIMEOUT) {
+            cur = *w;
+            if (cur != 0 && ms_proc_owner_dead((uint64_t)cur) &&
+                InterlockedCompareExchange64(w, me, cur) == cur) {
+                result = taken(b, TRUE);
+                break;
+            }
+        }
+    }
+    InterlockedDecrement(&b->lock.waiters);
+    return result;
+}
+
+/* ms_lock_release: frees the lock (the caller holds it) and wakes one waiter if any. */
+void ms_lock_release(MEMSCOPE_BLOCK *b)
+{
+    InterlockedExchange64(owner_word(b), 0);
+    if (ms_load32(&b->lock.waiters) != 0 && ms_g.lock_event != NULL &&
+        !SetEvent(ms_g.lock_event))
+        ms_log_win32("lock-release", "SetEvent", GetLastError());
+}
+
+/* ---- exports ------------------------------------------------------------------------ */
+
+DWORD WINAPI MemscopeLock(DWORD timeoutMs)
+{
+    DWORD err;
+    MEMSCOPE_BLOCK *b = ms_block(&err);
+    return b != NULL ? ms_lock_acquire(b, timeoutMs) : err;
+}
+
+DWORD WINAPI MemscopeUnlock(void)
+{
+    DWORD err;
+    MEMSCOPE_BLOCK *b = ms_block(&err);
+    if (b == NULL)
+        return err;
+    if ((uint64_t)*owner_word(b) != ms_g.self_owner)
+        return ERROR_NOT_OWNER;
+    ms_lock_release(b);
+    return ERROR_SUCCESS;
+}
+
+DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue)
+{
+    DWORD err;
+    MEMSCOPE_BLOCK *b = ms_block(&err);
+    if (b == NULL)
+        return err;
+    err = ms_lock_acquire(b, INFINITE);
+    if (err != ERROR_SUCCESS && err != ERROR_ABANDONED_WAIT_0)
+        return err;
+    LONGLONG v = ++b->locked_total;
+    ms_lock_release(b);
+    if (pValue != NULL)
+        *pValue = v;
+    return ERROR_SUCCESS;
+}
+
+DWORD WINAPI MemscopeLockState(MEMSCOPE_LOCK_STATE *pState)
+{
+    DWORD err;
+    MEMSCOPE_BLOCK *b;
+    if (pState == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if ((b = ms_block(&err)) == NULL)
+        return err;
+    uint64_t w = (uint64_t)InterlockedCompareExchange64(owner_word(b), 0, 0);
+    pState->ownerPid = MEMSCOPE_OWNER_PID(w);
+    pState->waiters = ms_load32(&b->lock.waiters);
+    pState->abandoned = ms_load32(&b->lock.abandoned);
+    pState->lockedTotal = InterlockedCompareExchange64((volatile LONG64 *)&b->locked_total, 0, 0);
+    pState->racy = InterlockedCompareExchange64((volatile LONG64 *)&b->racy, 0, 0);
+    return ERROR_SUCCESS;
+}

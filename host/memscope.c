@@ -1,0 +1,250 @@
+/*
+ * memscope.exe: the command line host of memscope.dll.
+ *
+ *   memscope [--hold[=SECONDS]] COMMAND [ARGS]
+ *     set TEXT        store TEXT in the shared block
+ *     get             print the shared text
+ *     hold [SECONDS]  keep the DLL loaded (and so the block alive) for SECONDS, or until
+ *                     Ctrl-C when none is given
+ *     info            this process: pid, view address, counters, attached processes
+ *     status          the processes attached to the block
+ *
+ * The block's name comes from MEMSCOPE_NAME (default Local\memscope): the DLL reads it when
+ * it loads, before main.  Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+ */
+#include <windows.h>
+#include <getopt.h>
+#include <shellapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope.h"
+
+#define EXIT_USAGE 2
+
+static HANDLE g_stop;   /* set by Ctrl-C / Ctrl-Break */
+
+/* Prints a UTF-16 string as UTF-8 (the console code page is set to UTF-8 in main), so text
+ * round-trips whatever the ANSI code page. */
+static void put_utf8(const WCHAR *s)
+{
+    char buf[4 * MEMSCOPE_TEXT_CAPACITY];
+    if (WideCharToMultiByte(CP_UTF8, 0, s, -1, buf, sizeof buf, NULL, NULL) == 0)
+        strcpy(buf, "?");
+    fputs(buf, stdout);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: memscope [--hold[=SECONDS]] COMMAND [ARGS]\n"
+        "commands:\n"
+        "  set TEXT        store TEXT in the shared block\n"
+        "  get             print the shared text\n"
+        "  hold [SECONDS]  keep the block alive for SECONDS (default: until Ctrl-C)\n"
+        "  info            pid, view address, counters, attached processes\n"
+        "  status          list the processes attached to the block\n"
+        "options:\n"
+        "  --hold[=SECONDS]  after the command, keep the block alive (as `hold`)\n"
+        "  -h, --help        this help;  -V, --version  the version\n"
+        "The block's name comes from MEMSCOPE_NAME (default Local\\memscope).\n");
+}
+
+/* Prints a Win32 error with the system's message, for the operation that failed. */
+static int fail(const char *what, DWORD err)
+{
+    WCHAR msg[256];
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                             err, 0, msg, 256, NULL);
+    while (n > 0 && (msg[n - 1] == L'\r' || msg[n - 1] == L'\n'))
+        msg[--n] = 0;
+    if (n == 0)
+        swprintf(msg, 256, L"error %lu", (unsigned long)err);
+    fprintf(stderr, "memscope: %s failed: %ls (%lu)\n", what, msg, (unsigned long)err);
+    return 1;
+}
+
+static BOOL WINAPI on_ctrl(DWORD type)
+{
+    if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT) {
+        SetEvent(g_stop);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Parses SECONDS (1..86400).  Returns FALSE on anything else. */
+static BOOL parse_seconds(const char *s, DWORD *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == 0 || *end != 0 || v == 0 || v > 86400)
+        return FALSE;
+    *out = (DWORD)v;
+    return TRUE;
+}
+
+static int cmd_hold(DWORD seconds)
+{
+    g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (g_stop == NULL)
+        return fail("CreateEventW", GetLastError());
+    if (!SetConsoleCtrlHandler(on_ctrl, TRUE))
+        return fail("SetConsoleCtrlHandler", GetLastError());
+    if (seconds)
+        printf("holding the block for %lu s (Ctrl-C to stop)\n", (unsigned long)seconds);
+    else
+        printf("holding the block until Ctrl-C\n");
+    fflush(stdout);
+    if (WaitForSingleObject(g_stop, seconds ? seconds * 1000 : INFINITE) == WAIT_FAILED)
+        return fail("WaitForSingleObject", GetLastError());
+    return 0;
+}
+
+static int cmd_set(const WCHAR *text)
+{
+    DWORD err = MemscopeSetText(text, (DWORD)wcslen(text));
+    if (err != ERROR_SUCCESS)
+        return fail("set", err);
+    printf("set %lu characters\n", (unsigned long)wcslen(text));
+    return 0;
+}
+
+static int cmd_get(void)
+{
+    WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
+    DWORD len, err = MemscopeGetText(buf, MEMSCOPE_TEXT_CAPACITY, &len);
+    if (err != ERROR_SUCCESS)
+        return fail("get", err);
+    put_utf8(buf);
+    putchar('\n');
+    return 0;
+}
+
+static int cmd_info(void)
+{
+    MEMSCOPE_INFO info = { .cbSize = sizeof info };
+    LONG global = 0, section = 0;
+    LONGLONG counter = 0;
+    DWORD attached = 0, err;
+    WCHAR status[512];
+
+    if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS)
+        return fail("MemscopeGetInfo", err);
+    MemscopeStatusText(status, 512, NULL);
+    MemscopeImageCounters(&global, &section);
+    printf("pid          %lu\n", (unsigned long)info.pid);
+    printf("block        %ls\n", info.name);
+    printf("status       %ls\n", status);
+    printf("view         %p (%lu bytes)\n", info.view, (unsigned long)info.cbView);
+    printf("creator pid  %lu%s\n", (unsigned long)info.creatorPid,
+           info.createdHere ? " (this process)" : "");
+    if (info.status == ERROR_SUCCESS) {
+        MemscopeCounterRead(&counter);
+        MemscopeAttachedCount(&attached);
+        printf("counter      %lld (shared block)\n", (long long)counter);
+        printf("attached     %lu processes\n", (unsigned long)attached);
+    }
+    printf("global       %ld (ordinary DLL global: this process's copy)\n", (long)global);
+    printf("section      %ld (PE section .shared: one copy for all processes)\n", (long)section);
+    return info.status == ERROR_SUCCESS ? 0 : fail("attach", info.status);
+}
+
+static int cmd_status(void)
+{
+    MEMSCOPE_PROCESS list[MEMSCOPE_SLOTS];
+    DWORD n = 0, err = MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n);
+    if (err != ERROR_SUCCESS)
+        return fail("status", err);
+    printf("%-6s %-8s %-24s %s\n", "slot", "pid", "attached (UTC)", "image");
+    for (DWORD i = 0; i < n; i++) {
+        FILETIME ft = { (DWORD)list[i].attachTime, (DWORD)(list[i].attachTime >> 32) };
+        SYSTEMTIME st;
+        FileTimeToSystemTime(&ft, &st);
+        printf("%-6lu %-8lu %04u-%02u-%02u %02u:%02u:%02u.%03u  %ls\n",
+               (unsigned long)list[i].slot, (unsigned long)list[i].pid, st.wYear, st.wMonth,
+               st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds, list[i].image);
+    }
+    printf("%lu attached\n", (unsigned long)n);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "hold", optional_argument, NULL, 'H' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    BOOL hold_after = FALSE;
+    DWORD hold_seconds = 0;
+    int c, rc;
+
+    SetConsoleOutputCP(CP_UTF8);    /* fails harmlessly when stdout is not a console */
+
+    /* '+': stop at the command, so argv indices match the wide argument vector below. */
+    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'H':
+            hold_after = TRUE;
+            if (optarg != NULL && !parse_seconds(optarg, &hold_seconds)) {
+                fprintf(stderr, "memscope: --hold wants SECONDS from 1 to 86400, not '%s'\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("memscope %s\n", MEMSCOPE_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "memscope: no command given\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    const char *cmd = argv[optind];
+    int nargs = argc - optind - 1;
+    if (strcmp(cmd, "set") == 0 && nargs == 1) {
+        /* The text in UTF-16 as typed, not through the ANSI code page. */
+        int wargc;
+        LPWSTR *wargv = CommandLineToArgvW(GetCommandLineW(), &wargc);
+        if (wargv == NULL)
+            return fail("CommandLineToArgvW", GetLastError());
+        if (wargc != argc) {
+            fprintf(stderr, "memscope: could not read the command line as UTF-16\n");
+            return 1;
+        }
+        rc = cmd_set(wargv[optind + 1]);
+        LocalFree(wargv);
+    } else if (strcmp(cmd, "get") == 0 && nargs == 0) {
+        rc = cmd_get();
+    } else if (strcmp(cmd, "info") == 0 && nargs == 0) {
+        rc = cmd_info();
+    } else if (strcmp(cmd, "status") == 0 && nargs == 0) {
+        rc = cmd_status();
+    } else if (strcmp(cmd, "hold") == 0 && nargs <= 1) {
+        if (nargs == 1 && !parse_seconds(argv[optind + 1], &hold_seconds)) {
+            fprintf(stderr, "memscope: hold wants SECONDS from 1 to 86400, not '%s'\n",
+                    argv[optind + 1]);
+            return EXIT_USAGE;
+        }
+        return cmd_hold(hold_seconds);
+    } else {
+        fprintf(stderr, "memscope: unknown command or wrong arguments: %s\n", cmd);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (rc == 0 && hold_after)
+        rc = cmd_hold(hold_seconds);
+    return rc;
+}
