@@ -114,6 +114,8 @@ typedef struct MEMSCOPE_SLOT {
 /* Owner word of the lock and of a slot: process id in the high half, a tag of the process
  * creation time in the low half, so a reused process id does not pass for the dead owner. */
 #define MEMSCOPE_OWNER(pid, tag) (((uint64_t)(uint32_t)(pid) << 32) | (uint32_t)(tag))
+/* The tag of a creation time (FILETIME as a 64-bit count): its two halves folded together. */
+#define MEMSCOPE_TIME_TAG(t)     ((uint32_t)((uint64_t)(t) ^ ((uint64_t)(t) >> 32)))
 #define MEMSCOPE_OWNER_PID(w)    ((uint32_t)((uint64_t)(w) >> 32))
 #define MEMSCOPE_OWNER_TAG(w)    ((uint32_t)(w))
 

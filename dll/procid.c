@@ -21,7 +21,7 @@ uint64_t ms_proc_filetime_now(void)
 
 uint32_t ms_proc_tag(uint64_t create_time)
 {
-    return (uint32_t)(create_time ^ (create_time >> 32));
+    return MEMSCOPE_TIME_TAG(create_time);
 }
 
 /* ms_proc_self: OUT *owner: this process's owner word; OUT *create_time: its creation time.

@@ -1,0 +1,68 @@
+/*
+ * mstest.h: what the Check suites share: the child-process helpers and the suites.
+ *
+ * Multi-process tests re-launch this test binary as `memscope_tests.exe --child CMD...`
+ * (child.c runs the commands and prints key=value lines), each child with MEMSCOPE_NAME set
+ * to a block name of the test's own, and wait for it with a timeout.
+ */
+#ifndef MSTEST_H
+#define MSTEST_H
+
+#include <windows.h>
+#include <check.h>
+
+#include "memscope.h"
+
+#define MST_CHILD_TIMEOUT_MS 60000   /* generous: CI machines under Wine can be slow */
+#define MST_OUT_MAX          16384
+
+typedef struct mst_child {
+    HANDLE process;
+    HANDLE out;          /* read end of the child's stdout pipe */
+    DWORD pid;
+    DWORD exit_code;
+    char text[MST_OUT_MAX];
+    size_t len;
+} mst_child;
+
+/* A block name no other test uses: "Local\memscope-t<pid>-<n>". */
+const WCHAR *mst_new_name(void);
+/* A named event (manual-reset) the children can open: "Local\mst-ev-<pid>-<n>". */
+HANDLE mst_new_event(char *name_out, size_t cap);
+
+/* Starts `self --child ARGS` with MEMSCOPE_NAME=name.  Fails the test on error. */
+void mst_start(mst_child *c, const WCHAR *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Waits for the child (MST_CHILD_TIMEOUT_MS), collects its output; fails the test if it
+ * timed out (the child is then killed).  Returns its exit code. */
+DWORD mst_finish(mst_child *c);
+/* Kills a child (TerminateProcess) and waits for it to be gone. */
+void mst_kill(mst_child *c);
+/* mst_start + mst_finish. */
+void mst_run(mst_child *c, const WCHAR *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Waits for an event a child sets, failing the test after MST_CHILD_TIMEOUT_MS. */
+void mst_wait_event(HANDLE ev, const char *what);
+
+/* The value of "key=" in the child's output (first occurrence), or NULL. */
+const char *mst_val(const mst_child *c, const char *key);
+/* The value of "key=" up to the end of its line, copied (one of 4 rotating buffers), or
+ * "(missing)". */
+const char *mst_str(const mst_child *c, const char *key);
+/* The same as a number; fails the test if missing. */
+long long mst_num(const mst_child *c, const char *key);
+
+/* Kill every child still running (checked fixture teardown). */
+void mst_teardown(void);
+
+int mst_child_main(int argc, char **argv);
+
+Suite *suite_sample(void);
+Suite *suite_text(void);
+Suite *suite_args(void);
+Suite *suite_scope(void);
+Suite *suite_block(void);
+Suite *suite_registry(void);
+Suite *suite_lock(void);
+
+#endif

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# run-tests.sh [ARCH]: run the Check suites of build/ARCH under Wine.
+#
+# The test binary holds every suite in one Check runner, so the run ends with Check's own
+# summary line ("100%: Checks: N, Failures: 0, Errors: 0") and a non-zero exit on any
+# failure.  The runner gets a block name of its own (MEMSCOPE_NAME), so a memscope the user
+# is running is never touched; each test gives its children names of their own too.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+arch=${1:-x86_64}
+exe="$top/build/$arch/memscope_tests.exe"
+[ -f "$exe" ] || { echo "run-tests: $exe is not built (make ARCH=$arch tests)" >&2; exit 1; }
+
+if [ "$arch" = i686 ] && ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | grep -q 'ok installed'; }; then
+    echo "run-tests: SKIP: i686 tests need wine32, which is not installed on this machine" \
+         "(the i686 build was checked statically by scripts/check-pe.sh)"
+    exit 0
+fi
+
+export MEMSCOPE_NAME="Local\\memscope-tests-$$"
+export CK_VERBOSITY=${CK_VERBOSITY:-normal}
+export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
+# The test binary loads memscope.dll from its own folder.
+cd "$top/build/$arch"
+"$top/scripts/wine-run.sh" --timeout "${MEMSCOPE_TEST_TIMEOUT:-1200}" "$exe" "$@"

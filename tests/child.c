@@ -1,0 +1,249 @@
+/*
+ * child.c: what this test binary does when started as `--child CMD [ARG]...`: it runs the
+ * commands in order, in a process that loaded memscope.dll with the MEMSCOPE_NAME its
+ * parent chose, and prints what it observed as key=value lines for the parent to check.
+ *
+ *   info              status, pid, creator, created, view, slot, registration, attached
+ *   set TEXT          MemscopeSetText            -> set=<error>
+ *   get               MemscopeGetText            -> get=<error> text=<text>
+ *   sset TEXT         SetSharedMem               -> sset=<BOOL> sseterr=<GetLastError>
+ *   sget              GetSharedMem (MAX_PATH)    -> sget=<BOOL> sgeterr=<error> stext=<text>
+ *   inc               MemscopeCounterIncrement   -> inc=<error> counter=<value>
+ *   counter           MemscopeCounterRead        -> counter=<value>
+ *   global / section  image counters, +1         -> global=<value> / section=<value>
+ *   private TEXT      MemscopeSetPrivateText     -> private=<error> privaddr=<address>
+ *   ptext             MemscopeGetPrivateText     -> ptext=<text>
+ *   peek ADDR         VirtualQuery of ADDR here  -> peek=free|reserve|commit, peektext=...
+ *   lock MS           MemscopeLock(MS)           -> lock=<error> lockms=<elapsed ms>
+ *   unlock            MemscopeUnlock             -> unlock=<error>
+ *   lockedinc N       N x MemscopeLockedIncrement-> lockedinc=<error>
+ *   atomicinc N       N x MemscopeCounterIncrement -> atomicinc=<error>
+ *   lockstate         MemscopeLockState          -> owner=, abandoned=, total=
+ *   ready EVENT       SetEvent on the named event
+ *   wait EVENT        wait for it (60 s)         -> wait=<result>
+ *   list              MemscopeListProcesses      -> list=<pid>,<pid>,...
+ *   allcalls          every block accessor once  -> r_<Function>=<error>
+ *   exit CODE         ExitProcess(CODE)
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mstest.h"
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void out_w(const char *key, const WCHAR *w)
+{
+    char utf8[4 * MEMSCOPE_TEXT_CAPACITY];
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, utf8, sizeof utf8, NULL, NULL);
+    out("%s=%s", key, utf8);
+}
+
+static WCHAR *widen(const char *s)
+{
+    static WCHAR w[MEMSCOPE_TEXT_CAPACITY + 16];
+    MultiByteToWideChar(CP_UTF8, 0, s, -1, w, ARRAYSIZE(w));
+    return w;
+}
+
+static HANDLE open_event(const char *name)
+{
+    HANDLE h = OpenEventA(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name);
+    if (h == NULL) {
+        out("error=OpenEvent(%s) failed: %lu", name, GetLastError());
+        ExitProcess(3);
+    }
+    return h;
+}
+
+static void cmd_info(void)
+{
+    MEMSCOPE_INFO info = { .cbSize = sizeof info };
+    DWORD attached = 0;
+    MemscopeGetInfo(&info);
+    out("status=%lu", (unsigned long)info.status);
+    out("pid=%lu", (unsigned long)info.pid);
+    out("creator=%lu", (unsigned long)info.creatorPid);
+    out("created=%d", info.createdHere ? 1 : 0);
+    out("view=%p", info.view);
+    out("cbview=%lu", (unsigned long)info.cbView);
+    out("slot=%ld", (long)(LONG)info.slot);
+    out("registration=%lu", (unsigned long)info.registration);
+    out("attachederr=%lu", (unsigned long)MemscopeAttachedCount(&attached));
+    out("attached=%lu", (unsigned long)attached);
+}
+
+static void cmd_peek(const char *arg)
+{
+    MEMORY_BASIC_INFORMATION mbi;
+    void *addr = (void *)(uintptr_t)strtoull(arg, NULL, 0);
+    if (VirtualQuery(addr, &mbi, sizeof mbi) == 0) {
+        out("peek=invalid");
+        return;
+    }
+    out("peek=%s", mbi.State == MEM_FREE ? "free" : mbi.State == MEM_RESERVE ? "reserve"
+                                                                             : "commit");
+    if (mbi.State == MEM_COMMIT && !(mbi.Protect & (PAGE_NOACCESS | PAGE_GUARD))) {
+        WCHAR w[33];
+        memcpy(w, addr, 32 * sizeof(WCHAR));
+        w[32] = 0;
+        for (int i = 0; i < 32; i++)          /* keep the line printable */
+            if (w[i] != 0 && (w[i] < 32 || w[i] > 126))
+                w[i] = L'.';
+        out_w("peektext", w);
+    }
+}
+
+/* Every export that needs the block, with valid arguments: on a refused block each must
+ * return the refusal's error. */
+static void cmd_allcalls(void)
+{
+    WCHAR buf[64];
+    LONGLONG v;
+    DWORD n;
+    void *view;
+    MEMSCOPE_LOCK_STATE st;
+    MEMSCOPE_PROCESS list[4];
+    out("r_MemscopeStatus=%lu", (unsigned long)MemscopeStatus());
+    out("r_MemscopeSetText=%lu", (unsigned long)MemscopeSetText(L"x", 1));
+    out("r_MemscopeGetText=%lu", (unsigned long)MemscopeGetText(buf, 64, &n));
+    out("r_MemscopeCounterIncrement=%lu", (unsigned long)MemscopeCounterIncrement(&v));
+    out("r_MemscopeCounterRead=%lu", (unsigned long)MemscopeCounterRead(&v));
+    out("r_MemscopeViewAddress=%lu", (unsigned long)MemscopeViewAddress(&view, NULL));
+    out("r_MemscopeAttachedCount=%lu", (unsigned long)MemscopeAttachedCount(&n));
+    out("r_MemscopeListProcesses=%lu", (unsigned long)MemscopeListProcesses(list, 4, &n));
+    out("r_MemscopeLock=%lu", (unsigned long)MemscopeLock(0));
+    out("r_MemscopeUnlock=%lu", (unsigned long)MemscopeUnlock());
+    out("r_MemscopeLockedIncrement=%lu", (unsigned long)MemscopeLockedIncrement(&v));
+    out("r_MemscopeRacyIncrement=%lu", (unsigned long)MemscopeRacyIncrement(&v));
+    out("r_MemscopeLockState=%lu", (unsigned long)MemscopeLockState(&st));
+}
+
+static void cmd_list(void)
+{
+    MEMSCOPE_PROCESS list[MEMSCOPE_SLOTS];
+    DWORD n = 0;
+    char line[MEMSCOPE_SLOTS * 12 + 8] = "";
+    out("listerr=%lu", (unsigned long)MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n));
+    for (DWORD k = 0; k < n && k < MEMSCOPE_SLOTS; k++)
+        sprintf(line + strlen(line), "%s%lu", k ? "," : "", (unsigned long)list[k].pid);
+    out("list=%s", line);
+}
+
+int mst_child_main(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *c = argv[i];
+        const char *a = i + 1 < argc ? argv[i + 1] : "";
+        if (strcmp(c, "info") == 0) {
+            cmd_info();
+        } else if (strcmp(c, "set") == 0) {
+            WCHAR *w = widen(a);
+            out("set=%lu", (unsigned long)MemscopeSetText(w, (DWORD)wcslen(w)));
+            i++;
+        } else if (strcmp(c, "get") == 0) {
+            WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
+            DWORD len = 0, err = MemscopeGetText(buf, ARRAYSIZE(buf), &len);
+            out("get=%lu", (unsigned long)err);
+            out_w("text", err == ERROR_SUCCESS ? buf : L"");
+        } else if (strcmp(c, "sset") == 0) {
+            SetLastError(0xdeadbeef);
+            BOOL ok = SetSharedMem(widen(a));
+            out("sset=%d", ok ? 1 : 0);
+            out("sseterr=%lu", (unsigned long)GetLastError());
+            i++;
+        } else if (strcmp(c, "sget") == 0) {
+            WCHAR buf[MAX_PATH];
+            SetLastError(0xdeadbeef);
+            BOOL ok = GetSharedMem(buf, MAX_PATH);
+            out("sget=%d", ok ? 1 : 0);
+            out("sgeterr=%lu", (unsigned long)GetLastError());
+            out_w("stext", buf);
+        } else if (strcmp(c, "inc") == 0) {
+            LONGLONG v = -1;
+            out("inc=%lu", (unsigned long)MemscopeCounterIncrement(&v));
+            out("counter=%lld", (long long)v);
+        } else if (strcmp(c, "counter") == 0) {
+            LONGLONG v = -1;
+            out("counterr=%lu", (unsigned long)MemscopeCounterRead(&v));
+            out("counter=%lld", (long long)v);
+        } else if (strcmp(c, "global") == 0) {
+            LONG v = -1;
+            MemscopeGlobalIncrement(&v);
+            out("global=%ld", (long)v);
+        } else if (strcmp(c, "section") == 0) {
+            LONG v = -1;
+            MemscopeSectionIncrement(&v);
+            out("section=%ld", (long)v);
+        } else if (strcmp(c, "private") == 0) {
+            WCHAR *w = widen(a);
+            void *addr = NULL;
+            out("private=%lu", (unsigned long)MemscopeSetPrivateText(w, (DWORD)wcslen(w)));
+            MemscopeGetPrivateText(NULL, 0, NULL, NULL);
+            WCHAR buf[64];
+            MemscopeGetPrivateText(buf, ARRAYSIZE(buf), NULL, &addr);
+            out("privaddr=%p", addr);
+            i++;
+        } else if (strcmp(c, "ptext") == 0) {
+            WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
+            DWORD err = MemscopeGetPrivateText(buf, ARRAYSIZE(buf), NULL, NULL);
+            out_w("ptext", err == ERROR_SUCCESS ? buf : L"");
+        } else if (strcmp(c, "peek") == 0) {
+            cmd_peek(a);
+            i++;
+        } else if (strcmp(c, "lock") == 0) {
+            ULONGLONG t0 = GetTickCount64();
+            DWORD err = MemscopeLock((DWORD)strtoul(a, NULL, 0));
+            out("lock=%lu", (unsigned long)err);
+            out("lockms=%llu", (unsigned long long)(GetTickCount64() - t0));
+            i++;
+        } else if (strcmp(c, "unlock") == 0) {
+            out("unlock=%lu", (unsigned long)MemscopeUnlock());
+        } else if (strcmp(c, "lockedinc") == 0 || strcmp(c, "atomicinc") == 0) {
+            long n = strtol(a, NULL, 0);
+            BOOL locked = c[0] == 'l';
+            DWORD err = ERROR_SUCCESS;
+            for (long k = 0; k < n && err == ERROR_SUCCESS; k++)
+                err = locked ? MemscopeLockedIncrement(NULL) : MemscopeCounterIncrement(NULL);
+            out("%s=%lu", c, (unsigned long)err);
+            i++;
+        } else if (strcmp(c, "lockstate") == 0) {
+            MEMSCOPE_LOCK_STATE st;
+            out("lockstate=%lu", (unsigned long)MemscopeLockState(&st));
+            out("owner=%lu", (unsigned long)st.ownerPid);
+            out("abandoned=%ld", (long)st.abandoned);
+            out("total=%lld", (long long)st.lockedTotal);
+        } else if (strcmp(c, "ready") == 0) {
+            HANDLE h = open_event(a);
+            SetEvent(h);
+            CloseHandle(h);
+            i++;
+        } else if (strcmp(c, "wait") == 0) {
+            HANDLE h = open_event(a);
+            out("wait=%lu", (unsigned long)WaitForSingleObject(h, MST_CHILD_TIMEOUT_MS));
+            CloseHandle(h);
+            i++;
+        } else if (strcmp(c, "allcalls") == 0) {
+            cmd_allcalls();
+        } else if (strcmp(c, "list") == 0) {
+            cmd_list();
+        } else if (strcmp(c, "exit") == 0) {
+            ExitProcess((UINT)strtoul(a, NULL, 0));
+        } else {
+            out("error=unknown child command %s", c);
+            return 2;
+        }
+    }
+    return 0;
+}

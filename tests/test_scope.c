@@ -1,0 +1,158 @@
+/*
+ * test_scope.c: the seed's claims across real processes.  Each test gives its children a
+ * block name of its own and coordinates them with named events, waited with timeouts.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mstest.h"
+
+typedef struct hold {
+    char ready[64], go[64];
+    HANDLE ev_ready, ev_go;
+} hold;
+
+static void hold_init(hold *h)
+{
+    h->ev_ready = mst_new_event(h->ready, sizeof h->ready);
+    h->ev_go = mst_new_event(h->go, sizeof h->go);
+}
+
+static void hold_done(hold *h)
+{
+    CloseHandle(h->ev_ready);
+    CloseHandle(h->ev_go);
+}
+
+/* Claim 3 and 4: the named mapping is one block; the second process opens the first's. */
+START_TEST(test_second_process_sees_text_and_counter)
+{
+    const WCHAR *name = mst_new_name();
+    hold h;
+    mst_child a, b;
+    hold_init(&h);
+    mst_start(&a, name, "set shared-by-A inc inc info ready %s wait %s", h.ready, h.go);
+    mst_wait_event(h.ev_ready, "child A");
+    mst_run(&b, name, "get counter info");
+    SetEvent(h.ev_go);
+    ck_assert_uint_eq(mst_finish(&a), 0);
+    ck_assert_int_eq(mst_num(&a, "created"), 1);
+    ck_assert_int_eq(mst_num(&b, "created"), 0);          /* ERROR_ALREADY_EXISTS */
+    ck_assert_int_eq(mst_num(&b, "creator"), a.pid);
+    ck_assert_str_eq(mst_str(&b, "text"), "shared-by-A");
+    ck_assert_int_eq(mst_num(&b, "counter"), 2);
+    hold_done(&h);
+}
+END_TEST
+
+/* Claims 1 and 2: what the DLL allocates with HeapAlloc for A lives in A's address space;
+ * B, at the same numeric address, finds nothing or something else. */
+START_TEST(test_private_heap_not_shared)
+{
+    const WCHAR *name = mst_new_name();
+    hold h;
+    mst_child a, b;
+    hold_init(&h);
+    mst_start(&a, name, "private secret-of-A ready %s wait %s", h.ready, h.go);
+    mst_wait_event(h.ev_ready, "child A");
+    char addr[40];
+    snprintf(addr, sizeof addr, "%s", mst_str(&a, "privaddr"));
+    mst_run(&b, name, "ptext peek %s", addr);
+    SetEvent(h.ev_go);
+    ck_assert_uint_eq(mst_finish(&a), 0);
+    ck_assert_int_eq(mst_num(&a, "private"), ERROR_SUCCESS);
+    ck_assert_str_eq(mst_str(&b, "ptext"), "");           /* B's own private text */
+    const char *peek = mst_str(&b, "peek");
+    ck_assert_msg(strcmp(peek, "commit") != 0 ||
+                  strncmp(mst_str(&b, "peektext"), "secret-of-A", 11) != 0,
+                  "process B read A's private text at %s", addr);
+    hold_done(&h);
+}
+END_TEST
+
+/* The DLL image: its ordinary global is per process, its .shared section is one copy. */
+START_TEST(test_global_per_process_section_shared)
+{
+    const WCHAR *name = mst_new_name();
+    hold h;
+    mst_child a, b;
+    hold_init(&h);
+    mst_start(&a, name, "global global global section section ready %s wait %s", h.ready, h.go);
+    mst_wait_event(h.ev_ready, "child A");
+    mst_run(&b, name, "global section");
+    SetEvent(h.ev_go);
+    ck_assert_uint_eq(mst_finish(&a), 0);
+    /* mst_num reads the first "key=" line: A's first increment of each. */
+    ck_assert_int_eq(mst_num(&a, "global"), 1);
+    ck_assert_int_eq(mst_num(&b, "global"), 1);      /* B's own copy starts at 0 again */
+    long long a_last_section = mst_num(&a, "section") + 1;
+    ck_assert_int_eq(mst_num(&b, "section"), a_last_section + 1);  /* B continues A's count */
+    hold_done(&h);
+}
+END_TEST
+
+/* Claim 6: once every process has detached, the pages are gone: a new process creates a
+ * fresh block. */
+START_TEST(test_fresh_block_after_all_detach)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child a, b;
+    mst_run(&a, name, "set gone-with-A inc info");
+    mst_run(&b, name, "info get counter");
+    ck_assert_int_eq(mst_num(&a, "created"), 1);
+    ck_assert_int_eq(mst_num(&b, "created"), 1);
+    ck_assert_int_eq(mst_num(&b, "creator"), b.pid);
+    ck_assert_str_eq(mst_str(&b, "text"), "");
+    ck_assert_int_eq(mst_num(&b, "counter"), 0);
+}
+END_TEST
+
+/* While one process keeps a view, the block outlives the processes that wrote it. */
+START_TEST(test_block_lives_while_one_view_remains)
+{
+    const WCHAR *name = mst_new_name();
+    hold h;
+    mst_child keeper, writer, reader;
+    hold_init(&h);
+    mst_start(&keeper, name, "ready %s wait %s", h.ready, h.go);
+    mst_wait_event(h.ev_ready, "the keeper");
+    mst_run(&writer, name, "set written-then-exited inc");
+    mst_run(&reader, name, "get counter info");
+    SetEvent(h.ev_go);
+    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    ck_assert_str_eq(mst_str(&reader, "text"), "written-then-exited");
+    ck_assert_int_eq(mst_num(&reader, "counter"), 1);
+    ck_assert_int_eq(mst_num(&reader, "creator"), keeper.pid);
+    hold_done(&h);
+}
+END_TEST
+
+/* This test process is attached to a block of another name: it never sees the children's. */
+START_TEST(test_other_name_other_block)
+{
+    const WCHAR *name = mst_new_name();
+    WCHAR buf[64];
+    mst_child a;
+    ck_assert_uint_eq(MemscopeSetText(L"parent's", 8), ERROR_SUCCESS);
+    mst_run(&a, name, "set child-only get");
+    ck_assert_str_eq(mst_str(&a, "text"), "child-only");
+    ck_assert_uint_eq(MemscopeGetText(buf, 64, NULL), ERROR_SUCCESS);
+    ck_assert(wcscmp(buf, L"parent's") == 0);
+}
+END_TEST
+
+Suite *suite_scope(void)
+{
+    Suite *s = suite_create("scope across processes");
+    TCase *tc = tcase_create("claims");
+    tcase_add_checked_fixture(tc, NULL, mst_teardown);
+    tcase_set_timeout(tc, 180);
+    tcase_add_test(tc, test_second_process_sees_text_and_counter);
+    tcase_add_test(tc, test_private_heap_not_shared);
+    tcase_add_test(tc, test_global_per_process_section_shared);
+    tcase_add_test(tc, test_fresh_block_after_all_detach);
+    tcase_add_test(tc, test_block_lives_while_one_view_remains);
+    tcase_add_test(tc, test_other_name_other_block);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,201 @@
+/*
+ * util.c: starting this binary again as a child process, feeding it a block name, reading
+ * what it printed, and waiting for it with timeouts.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mstest.h"
+
+#define MST_MAX_LIVE 64
+static mst_child *g_live[MST_MAX_LIVE];   /* started, not yet finished */
+static LONG g_seq;
+
+static void track(mst_child *c, BOOL on)
+{
+    for (int i = 0; i < MST_MAX_LIVE; i++) {
+        if (on && g_live[i] == NULL) {
+            g_live[i] = c;
+            return;
+        }
+        if (!on && g_live[i] == c) {
+            g_live[i] = NULL;
+            return;
+        }
+    }
+}
+
+const WCHAR *mst_new_name(void)
+{
+    static WCHAR names[8][64];
+    LONG n = InterlockedIncrement(&g_seq);
+    WCHAR *w = names[n % 8];
+    swprintf(w, 64, L"Local\\memscope-t%lu-%ld", (unsigned long)GetCurrentProcessId(), (long)n);
+    return w;
+}
+
+HANDLE mst_new_event(char *name_out, size_t cap)
+{
+    LONG n = InterlockedIncrement(&g_seq);
+    snprintf(name_out, cap, "Local\\mst-ev-%lu-%ld", (unsigned long)GetCurrentProcessId(),
+             (long)n);
+    HANDLE h = CreateEventA(NULL, TRUE, FALSE, name_out);
+    ck_assert_msg(h != NULL, "CreateEventA(%s) failed: %lu", name_out, GetLastError());
+    return h;
+}
+
+static void vstart(mst_child *c, const WCHAR *name, const char *fmt, va_list ap)
+{
+    char self[MAX_PATH], args[4096], cmd[MAX_PATH + 4200];
+    SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
+    HANDLE rd, wr;
+    STARTUPINFOA si = { .cb = sizeof si };
+    PROCESS_INFORMATION pi;
+
+    memset(c, 0, sizeof *c);
+    ck_assert(GetModuleFileNameA(NULL, self, MAX_PATH) > 0);
+    vsnprintf(args, sizeof args, fmt, ap);
+    snprintf(cmd, sizeof cmd, "\"%s\" --child %s", self, args);
+    ck_assert_msg(CreatePipe(&rd, &wr, &sa, 65536), "CreatePipe: %lu", GetLastError());
+    ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = wr;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    /* The child's DLL reads MEMSCOPE_NAME when it loads; ours already has. */
+    ck_assert(SetEnvironmentVariableW(MEMSCOPE_NAME_ENV, name));
+    BOOL ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    DWORD err = GetLastError();
+    CloseHandle(wr);
+    ck_assert_msg(ok, "CreateProcess(%s) failed: %lu", cmd, err);
+    CloseHandle(pi.hThread);
+    c->process = pi.hProcess;
+    c->pid = pi.dwProcessId;
+    c->out = rd;
+    track(c, TRUE);
+}
+
+void mst_start(mst_child *c, const WCHAR *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vstart(c, name, fmt, ap);
+    va_end(ap);
+}
+
+/* Reads whatever the child wrote so far (without blocking), then, once it has exited, the
+ * rest up to EOF. */
+static void drain(mst_child *c, BOOL to_eof)
+{
+    for (;;) {
+        DWORD avail = 0, got = 0;
+        if (!to_eof) {
+            if (!PeekNamedPipe(c->out, NULL, 0, NULL, &avail, NULL) || avail == 0)
+                return;
+        }
+        size_t room = sizeof c->text - 1 - c->len;
+        if (room == 0)
+            return;
+        if (!ReadFile(c->out, c->text + c->len, (DWORD)room, &got, NULL) || got == 0)
+            return;
+        c->len += got;
+        c->text[c->len] = 0;
+    }
+}
+
+DWORD mst_finish(mst_child *c)
+{
+    ULONGLONG deadline = GetTickCount64() + MST_CHILD_TIMEOUT_MS;
+    DWORD w;
+    /* Poll the pipe while waiting, so a chatty child never blocks on a full pipe. */
+    while ((w = WaitForSingleObject(c->process, 20)) == WAIT_TIMEOUT &&
+           GetTickCount64() < deadline)
+        drain(c, FALSE);
+    if (w != WAIT_OBJECT_0) {
+        mst_kill(c);
+        ck_abort_msg("child %lu did not finish within %d ms; output so far:\n%s",
+                     (unsigned long)c->pid, MST_CHILD_TIMEOUT_MS, c->text);
+    }
+    drain(c, TRUE);
+    GetExitCodeProcess(c->process, &c->exit_code);
+    CloseHandle(c->process);
+    CloseHandle(c->out);
+    c->process = c->out = NULL;
+    track(c, FALSE);
+    return c->exit_code;
+}
+
+void mst_kill(mst_child *c)
+{
+    if (c->process == NULL)
+        return;
+    TerminateProcess(c->process, 99);
+    WaitForSingleObject(c->process, MST_CHILD_TIMEOUT_MS);
+    drain(c, FALSE);
+    CloseHandle(c->process);
+    CloseHandle(c->out);
+    c->process = c->out = NULL;
+    track(c, FALSE);
+}
+
+void mst_run(mst_child *c, const WCHAR *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vstart(c, name, fmt, ap);
+    va_end(ap);
+    ck_assert_msg(mst_finish(c) == 0, "child exited with %lu; output:\n%s",
+                  (unsigned long)c->exit_code, c->text);
+}
+
+void mst_wait_event(HANDLE ev, const char *what)
+{
+    DWORD w = WaitForSingleObject(ev, MST_CHILD_TIMEOUT_MS);
+    ck_assert_msg(w == WAIT_OBJECT_0, "waiting for %s: WaitForSingleObject returned %lu",
+                  what, (unsigned long)w);
+}
+
+const char *mst_val(const mst_child *c, const char *key)
+{
+    size_t k = strlen(key);
+    for (const char *p = c->text; p != NULL && *p; ) {
+        if (strncmp(p, key, k) == 0 && p[k] == '=')
+            return p + k + 1;
+        p = strchr(p, '\n');
+        if (p != NULL)
+            p++;
+    }
+    return NULL;
+}
+
+const char *mst_str(const mst_child *c, const char *key)
+{
+    static char bufs[4][4200];
+    static int next;
+    char *b = bufs[next++ % 4];
+    const char *v = mst_val(c, key);
+    if (v == NULL)
+        return "(missing)";
+    size_t n = strcspn(v, "\r\n");
+    if (n >= sizeof bufs[0])
+        n = sizeof bufs[0] - 1;
+    memcpy(b, v, n);
+    b[n] = 0;
+    return b;
+}
+
+long long mst_num(const mst_child *c, const char *key)
+{
+    const char *v = mst_val(c, key);
+    ck_assert_msg(v != NULL, "child output has no %s=; output:\n%s", key, c->text);
+    return strtoll(v, NULL, 0);
+}
+
+void mst_teardown(void)
+{
+    for (int i = 0; i < MST_MAX_LIVE; i++)
+        if (g_live[i] != NULL)
+            mst_kill(g_live[i]);
+}
