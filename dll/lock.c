@@ -79,7 +79,7 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
         return taken(b, FALSE);
     for (int i = 0; i < MS_LOCK_SPINS; i++) {
         YieldProcessor();
-        if (*w == 0 && InterlockedCompareExchange64(w, me, 0) == 0)
+        if (ms_load64(&b->lock.owner) == 0 && InterlockedCompareExchange64(w, me, 0) == 0)
             return taken(b, FALSE);
     }
 
@@ -112,7 +112,7 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
         }
         /* Nobody released it for a whole slice: is the owner still there? */
         if (wr == WAIT_TIMEOUT) {
-            cur = *w;
+            cur = ms_load64(&b->lock.owner);
             if (cur != 0 && ms_proc_owner_dead((uint64_t)cur) &&
                 InterlockedCompareExchange64(w, me, cur) == cur) {
                 result = taken(b, TRUE);
@@ -148,7 +148,7 @@ DWORD WINAPI MemscopeUnlock(void)
     MEMSCOPE_BLOCK *b = ms_block(&err);
     if (b == NULL)
         return err;
-    if ((uint64_t)*owner_word(b) != ms_g.self_owner)
+    if ((uint64_t)ms_load64(&b->lock.owner) != ms_g.self_owner)
         return ERROR_NOT_OWNER;
     ms_lock_release(b);
     return ERROR_SUCCESS;

@@ -87,7 +87,7 @@ static void wait_for_writer(MEMSCOPE_BLOCK *b, ULONGLONG *since)
         *since = now;
     } else if (now - *since >= MS_TEXT_CHECK_MS) {
         *since = now;
-        uint64_t owner = b->lock.owner;
+        uint64_t owner = (uint64_t)ms_load64(&b->lock.owner);
         if (owner == 0 || ms_proc_owner_dead(owner)) {
             DWORD err = ms_lock_acquire(b, MS_TEXT_LOCK_TIMEOUT_MS);
             if (err == ERROR_SUCCESS || err == ERROR_ABANDONED_WAIT_0) {
