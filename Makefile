@@ -42,7 +42,7 @@ all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
 exe: $(B)/memscope.exe $(B)/sample_client.exe
-tests: $(B)/memscope_tests.exe
+tests: $(B)/memscope_tests.exe $(B)/noseq/memscope.dll $(B)/noseq/memscope_tests.exe
 
 $(B)/obj/dll/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/obj/dll
 	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -c $< -o $@
@@ -54,6 +54,19 @@ ifeq ($(ARCH),i686)
 else
 	sed -E 's/@[0-9]+$$//' $< > $@
 endif
+
+# Test-only variant: the text's readers skip the sequence check, so the seqlock test can
+# show that it does see tears without it.  The test binary is copied beside it: a child
+# started from build/<arch>/noseq/ loads that folder's memscope.dll.  Never shipped.
+NOSEQ_OBJ := $(patsubst dll/%.c,$(B)/noseq/obj/%.o,$(DLL_SRC))
+$(B)/noseq/obj/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/noseq/obj
+	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -DMEMSCOPE_TEST_NO_SEQCHECK -c $< -o $@
+
+$(B)/noseq/memscope.dll: $(NOSEQ_OBJ) $(B)/memscope.def
+	$(CC) -shared -o $@ $(NOSEQ_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC)
+
+$(B)/noseq/memscope_tests.exe: $(B)/memscope_tests.exe | $(B)/noseq/obj
+	cp $< $@
 
 $(B)/memscope.dll: $(DLL_OBJ) $(B)/memscope.def
 	$(CC) -shared -o $@ $(DLL_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC) \
@@ -81,7 +94,7 @@ $(CHECK_DIR)/lib/libcheck.a:
 	@echo "make: Check for $(TRIPLET) is missing: running scripts/install-deps.sh $(ARCH)"
 	scripts/install-deps.sh $(ARCH)
 
-$(B) $(B)/obj/dll $(B)/obj/tests:
+$(B) $(B)/obj/dll $(B)/obj/tests $(B)/noseq/obj:
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL

@@ -24,7 +24,7 @@ static volatile LONG64 *slot_owner(MEMSCOPE_SLOT *s)
 static void reclaim_dead(MEMSCOPE_BLOCK *b)
 {
     for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++) {
-        uint64_t w = (uint64_t)*slot_owner(&b->slots[i]);
+        uint64_t w = (uint64_t)ms_load64(&b->slots[i].owner);
         if (w != 0 && w != ms_g.self_owner && ms_proc_owner_dead(w) &&
             InterlockedCompareExchange64(slot_owner(&b->slots[i]), 0, (LONG64)w) == (LONG64)w)
             ms_log("registry: reclaimed slot %lu of dead process %lu", (unsigned long)i,
@@ -58,7 +58,7 @@ void ms_reg_attach(void)
     reclaim_dead(b);
     for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++) {
         MEMSCOPE_SLOT *s = &b->slots[i];
-        if (*slot_owner(s) != 0 ||
+        if (ms_load64(&s->owner) != 0 ||
             InterlockedCompareExchange64(slot_owner(s), (LONG64)ms_g.self_owner, 0) != 0)
             continue;
         InterlockedExchange(&s->state, MEMSCOPE_SLOT_CLAIMED);
@@ -90,7 +90,7 @@ void ms_reg_detach(void)
 static BOOL read_slot(MEMSCOPE_BLOCK *b, DWORD i, MEMSCOPE_PROCESS *out)
 {
     MEMSCOPE_SLOT *s = &b->slots[i];
-    uint64_t w = (uint64_t)*slot_owner(s);
+    uint64_t w = (uint64_t)ms_load64(&s->owner);
     if (w == 0 || (DWORD)ms_load32(&s->state) != MEMSCOPE_SLOT_READY)
         return FALSE;
     atomic_thread_fence(memory_order_acquire);
@@ -102,7 +102,7 @@ static BOOL read_slot(MEMSCOPE_BLOCK *b, DWORD i, MEMSCOPE_PROCESS *out)
     out->image[MEMSCOPE_IMAGE_CHARS - 1] = 0;
     atomic_thread_fence(memory_order_acquire);
     /* Still the same owner, and the fields are its own (not a dead predecessor's). */
-    return (uint64_t)*slot_owner(s) == w && out->pid == MEMSCOPE_OWNER_PID(w) &&
+    return (uint64_t)ms_load64(&s->owner) == w && out->pid == MEMSCOPE_OWNER_PID(w) &&
            ms_proc_tag(out->createTime) == MEMSCOPE_OWNER_TAG(w) &&
            (DWORD)ms_load32(&s->state) == MEMSCOPE_SLOT_READY;
 }
@@ -119,7 +119,7 @@ DWORD WINAPI MemscopeAttachedCount(DWORD *pCount)
         return err;
     reclaim_dead(b);
     for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++)
-        if (*slot_owner(&b->slots[i]) != 0)
+        if (ms_load64(&b->slots[i].owner) != 0)
             n++;
     *pCount = n;
     return ERROR_SUCCESS;
