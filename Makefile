@@ -3,6 +3,7 @@
 #   make                 build x86_64 into build/x86_64/
 #   make ARCH=i686       build 32-bit into build/i686/
 #   make check           build and run the Check suites under Wine (installs what is missing)
+#   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
 #   make clean           remove build/<ARCH> (build/deps and the Wine prefixes stay)
 
@@ -37,7 +38,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports
+.PHONY: all check deps clean dll exe tests check-exports bench bench-build
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
@@ -104,6 +105,47 @@ check-exports: dll exe
 
 deps:
 	scripts/install-deps.sh $(ARCH)
+
+# ---- make bench: not part of `make check`; nothing in it can fail a build on a slow machine.
+# The Boost peer is C++ (x86_64-w64-mingw32-g++), from Debian's libboost-dev headers, which
+# are reached through a folder holding only boost/: -I/usr/include would let the host's
+# glibc headers into a Windows build.
+BB       := $(B)/bench
+CXX      := $(TRIPLET)-g++
+bench-build: dll $(BB)/bench.exe $(BB)/attach.exe $(BB)/empty.dll $(BB)/memscope.dll
+
+$(BB)/include/boost: | $(BB)
+	mkdir -p $(BB)/include && ln -sfn /usr/include/boost $@
+
+$(BB)/boost_peer.o: bench/boost_peer.cpp | $(BB)/include/boost
+	$(CXX) -std=c++17 $(WARN) -O2 -isystem $(BB)/include -c $< -o $@
+
+$(BB)/bench.exe: bench/bench.c bench/bench.h dll/memscope.h $(BB)/boost_peer.o $(B)/libmemscope.dll.a
+	$(CC) $(ALL_CFLAGS) -c bench/bench.c -o $(BB)/bench.o
+	$(CXX) -o $@ $(BB)/bench.o $(BB)/boost_peer.o $(B)/libmemscope.dll.a $(STATIC)
+
+$(BB)/attach.exe: bench/attach.c bench/bench.h | $(BB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC)
+
+$(BB)/empty.dll: bench/empty.c | $(BB)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $< $(STATIC)
+
+$(BB)/memscope.dll: $(B)/memscope.dll | $(BB)
+	cp $< $@
+
+$(BB):
+	mkdir -p $@
+
+bench:
+ifneq ($(ARCH),x86_64)
+	@echo "make bench: x86_64 only (the Boost peer is built with x86_64-w64-mingw32-g++)"; exit 1
+endif
+	bench/setup.sh
+	@command -v $(CC) >/dev/null && command -v wine >/dev/null \
+	    || scripts/install-deps.sh $(ARCH)
+	$(MAKE) bench-build
+	cd $(BB) && MEMSCOPE_NAME='Local\memscope-bench' \
+	    $(CURDIR)/scripts/wine-run.sh --timeout 900 ./bench.exe
 
 check:
 	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \
