@@ -28,7 +28,11 @@
 
 #include "internal.h"
 
-#define MS_LOCK_SPINS       400  /* tries before sleeping: a holder keeps it ~100 ns */
+#define MS_LOCK_SPINS       400  /* busy tries first: a holder keeps it ~100 ns */
+#define MS_LOCK_YIELDS      64   /* then tries that give the core away (SwitchToThread): on a
+                                    busy machine the holder may be waiting for a core, and a
+                                    yield is a system call but no wineserver round trip,
+                                    unlike the event's wait and SetEvent */
 #define MS_LOCK_CHECK_MS    50   /* how long a waiter sleeps before it checks the owner */
 
 static volatile LONG64 *owner_word(MEMSCOPE_BLOCK *b)
@@ -83,8 +87,11 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
 
     if (InterlockedCompareExchange64(w, me, 0) == 0)        /* the fast path */
         return taken(b, FALSE);
-    for (int i = 0; i < MS_LOCK_SPINS; i++) {
-        YieldProcessor();
+    for (int i = 0; i < MS_LOCK_SPINS + MS_LOCK_YIELDS; i++) {
+        if (i < MS_LOCK_SPINS)
+            YieldProcessor();
+        else
+            SwitchToThread();
         if (ms_load64((const int64_t *)w) == 0 && InterlockedCompareExchange64(w, me, 0) == 0)
             return taken(b, FALSE);
     }

@@ -23,8 +23,10 @@
  *   munlock           MemscopeMutexUnlock        -> munlock=<error>
  *   flip STOP READY   sets the text to 256 x 'A' (then READY), and keeps switching it
  *                     between 256 x 'A' and 256 x 'B' until the event STOP -> flips=<count>
- *   readtorn N        N x MemscopeGetText; counts texts that are neither of flip's two
- *                                                -> reads=, torn=, readerr=<first error>
+ *   readtorn N MIN    MemscopeGetText N times, and on (up to 100 N) until the text was
+ *                     seen to change MIN times (so reads and writes did overlap); counts
+ *                     texts that are neither of flip's two
+ *                                    -> reads=, changes=, torn=, readerr=<first error>
  *   holdexit READY CODE  a second thread takes the lock and keeps it; once it holds it
  *                     (then READY), the main thread calls ExitProcess(CODE)
  *   ready EVENT       SetEvent on the named event
@@ -184,21 +186,29 @@ static void cmd_flip(const char *stop_name, const char *ready_name)
     out("flips=%ld", flips);
 }
 
-static void cmd_readtorn(long n)
+static void cmd_readtorn(long n, long min_changes)
 {
     WCHAR a[FLIP_LEN + 1], b[FLIP_LEN + 1], buf[FLIP_LEN + 1];
-    long torn = 0, k;
+    long torn = 0, changes = 0, k;
+    WCHAR last = 0;
     DWORD err = ERROR_SUCCESS, len;
     flip_text(a, L'A');
     flip_text(b, L'B');
-    for (k = 0; k < n; k++) {
+    /* 10^6 reads take ~10 ms, less than a time slice: on a busy machine they could all
+     * happen while the writer waits for a core.  Reading on until the text was seen to
+     * change makes sure reads and writes really overlapped. */
+    for (k = 0; k < n || (changes < min_changes && k < 100 * n); k++) {
         if ((err = MemscopeGetText(buf, ARRAYSIZE(buf), &len)) != ERROR_SUCCESS)
             break;
         if (wmemcmp(buf, a, FLIP_LEN + 1) != 0 && wmemcmp(buf, b, FLIP_LEN + 1) != 0)
             torn++;
+        if (buf[0] != last)
+            changes++;
+        last = buf[0];
     }
     out("readerr=%lu", (unsigned long)err);
     out("reads=%ld", k);
+    out("changes=%ld", changes);
     out("torn=%ld", torn);
 }
 
@@ -329,8 +339,8 @@ int mst_child_main(int argc, char **argv)
             cmd_flip(a, i + 2 < argc ? argv[i + 2] : "");
             i += 2;
         } else if (strcmp(c, "readtorn") == 0) {
-            cmd_readtorn(strtol(a, NULL, 0));
-            i++;
+            cmd_readtorn(strtol(a, NULL, 0), strtol(i + 2 < argc ? argv[i + 2] : "0", NULL, 0));
+            i += 2;
         } else if (strcmp(c, "holdexit") == 0) {
             cmd_holdexit(a, (UINT)strtoul(i + 2 < argc ? argv[i + 2] : "0", NULL, 0));
             i += 2;

@@ -74,15 +74,17 @@ static void flip_and_read(const char *exe, long long *torn, long long *flips)
         mst_start_exe(&writer, exe, name, "flip %s %s", stop, ready);
     mst_wait_event(ev, "the writer's first text");
     if (exe == NULL)
-        mst_start(&reader, name, "readtorn 1000000");
+        mst_start(&reader, name, "readtorn 1000000 10000");
     else
-        mst_start_exe(&reader, exe, name, "readtorn 1000000");
+        mst_start_exe(&reader, exe, name, "readtorn 1000000 10000");
     DWORD rc = mst_finish(&reader);
     SetEvent(estop);
     ck_assert_uint_eq(mst_finish(&writer), 0);
     ck_assert_uint_eq(rc, 0);
     ck_assert_int_eq(mst_num(&reader, "readerr"), ERROR_SUCCESS);
-    ck_assert_int_eq(mst_num(&reader, "reads"), 1000000);
+    ck_assert_int_ge(mst_num(&reader, "reads"), 1000000);
+    /* The reads overlapped the writes: the reader saw the text change many times. */
+    ck_assert_int_ge(mst_num(&reader, "changes"), 10000);
     ck_assert_int_eq(mst_num(&writer, "fliperr"), ERROR_SUCCESS);
     *torn = mst_num(&reader, "torn");
     *flips = mst_num(&writer, "flips");
@@ -106,8 +108,8 @@ START_TEST(test_seqlock_off_sees_tears)
     long long torn, flips;
     flip_and_read(mst_noseq_exe(), &torn, &flips);
     ck_assert_int_gt(flips, 0);
-    ck_assert_msg(torn > 0, "no torn read in 10^6 without the sequence check (%lld flips)",
-                  flips);
+    ck_assert_msg(torn > 0, "no torn read without the sequence check (%ld flips)",
+                  (long)flips);
 }
 END_TEST
 
