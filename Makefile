@@ -3,6 +3,7 @@
 #   make                 build x86_64 into build/x86_64/
 #   make ARCH=i686       build 32-bit into build/i686/
 #   make check           build and run the Check suites under Wine (installs what is missing)
+#   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
 #   make clean           remove build/<ARCH> (build/deps and the Wine prefixes stay)
 
@@ -37,12 +38,12 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports
+.PHONY: all check deps clean dll exe tests check-exports bench bench-build
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
 exe: $(B)/memscope.exe $(B)/sample_client.exe
-tests: $(B)/memscope_tests.exe
+tests: $(B)/memscope_tests.exe $(B)/noseq/memscope.dll $(B)/noseq/memscope_tests.exe
 
 $(B)/obj/dll/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/obj/dll
 	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -c $< -o $@
@@ -54,6 +55,19 @@ ifeq ($(ARCH),i686)
 else
 	sed -E 's/@[0-9]+$$//' $< > $@
 endif
+
+# Test-only variant: the text's readers skip the sequence check, so the seqlock test can
+# show that it does see tears without it.  The test binary is copied beside it: a child
+# started from build/<arch>/noseq/ loads that folder's memscope.dll.  Never shipped.
+NOSEQ_OBJ := $(patsubst dll/%.c,$(B)/noseq/obj/%.o,$(DLL_SRC))
+$(B)/noseq/obj/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/noseq/obj
+	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -DMEMSCOPE_TEST_NO_SEQCHECK -c $< -o $@
+
+$(B)/noseq/memscope.dll: $(NOSEQ_OBJ) $(B)/memscope.def
+	$(CC) -shared -o $@ $(NOSEQ_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC)
+
+$(B)/noseq/memscope_tests.exe: $(B)/memscope_tests.exe | $(B)/noseq/obj
+	cp $< $@
 
 $(B)/memscope.dll: $(DLL_OBJ) $(B)/memscope.def
 	$(CC) -shared -o $@ $(DLL_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC) \
@@ -81,7 +95,7 @@ $(CHECK_DIR)/lib/libcheck.a:
 	@echo "make: Check for $(TRIPLET) is missing: running scripts/install-deps.sh $(ARCH)"
 	scripts/install-deps.sh $(ARCH)
 
-$(B) $(B)/obj/dll $(B)/obj/tests:
+$(B) $(B)/obj/dll $(B)/obj/tests $(B)/noseq/obj:
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL
@@ -91,6 +105,47 @@ check-exports: dll exe
 
 deps:
 	scripts/install-deps.sh $(ARCH)
+
+# ---- make bench: not part of `make check`; nothing in it can fail a build on a slow machine.
+# The Boost peer is C++ (x86_64-w64-mingw32-g++), from Debian's libboost-dev headers, which
+# are reached through a folder holding only boost/: -I/usr/include would let the host's
+# glibc headers into a Windows build.
+BB       := $(B)/bench
+CXX      := $(TRIPLET)-g++
+bench-build: dll $(BB)/bench.exe $(BB)/attach.exe $(BB)/empty.dll $(BB)/memscope.dll
+
+$(BB)/include/boost: | $(BB)
+	mkdir -p $(BB)/include && ln -sfn /usr/include/boost $@
+
+$(BB)/boost_peer.o: bench/boost_peer.cpp | $(BB)/include/boost
+	$(CXX) -std=c++17 $(WARN) -O2 -isystem $(BB)/include -c $< -o $@
+
+$(BB)/bench.exe: bench/bench.c bench/bench.h dll/memscope.h $(BB)/boost_peer.o $(B)/libmemscope.dll.a
+	$(CC) $(ALL_CFLAGS) -c bench/bench.c -o $(BB)/bench.o
+	$(CXX) -o $@ $(BB)/bench.o $(BB)/boost_peer.o $(B)/libmemscope.dll.a $(STATIC)
+
+$(BB)/attach.exe: bench/attach.c bench/bench.h | $(BB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC)
+
+$(BB)/empty.dll: bench/empty.c | $(BB)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $< $(STATIC)
+
+$(BB)/memscope.dll: $(B)/memscope.dll | $(BB)
+	cp $< $@
+
+$(BB):
+	mkdir -p $@
+
+bench:
+ifneq ($(ARCH),x86_64)
+	@echo "make bench: x86_64 only (the Boost peer is built with x86_64-w64-mingw32-g++)"; exit 1
+endif
+	bench/setup.sh
+	@command -v $(CC) >/dev/null && command -v wine >/dev/null \
+	    || scripts/install-deps.sh $(ARCH)
+	$(MAKE) bench-build
+	cd $(BB) && MEMSCOPE_NAME='Local\memscope-bench' \
+	    $(CURDIR)/scripts/wine-run.sh --timeout 900 ./bench.exe
 
 check:
 	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \

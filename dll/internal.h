@@ -2,7 +2,8 @@
  * internal.h: what the DLL's files share inside one process.  Nothing here is exported.
  *
  * Prefixes: ms_log_ (log.c), ms_proc_ (process identity, procid.c), ms_map_ (the mapping,
- * mapping.c), ms_lock_ (lock.c), ms_reg_ (registry.c), ms_text_ (text.c).
+ * mapping.c), ms_lock_ (lock.c), ms_mutex_ (mutexlock.c), ms_reg_ (registry.c), ms_text_
+ * (text.c).
  */
 #ifndef MEMSCOPE_INTERNAL_H
 #define MEMSCOPE_INTERNAL_H
@@ -22,6 +23,7 @@ typedef struct ms_state {
     SIZE_T view_size;             /* the view's real size (VirtualQuery) */
     BOOL created_here;            /* no ERROR_ALREADY_EXISTS at creation */
     HANDLE lock_event;            /* the lock's named auto-reset event, or NULL */
+    DWORD mutex_status;           /* why the named mutex (mutexlock.c) did not open */
     DWORD slot;                   /* registry slot, or (DWORD)-1 */
     DWORD registration;           /* ERROR_SUCCESS or why there is no slot */
     uint64_t self_owner;          /* MEMSCOPE_OWNER(pid, tag) of this process */
@@ -80,6 +82,10 @@ DWORD ms_lock_open(void);
 void ms_lock_close(void);
 DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms);
 void ms_lock_release(MEMSCOPE_BLOCK *b);
+
+/* mutexlock.c */
+DWORD ms_mutex_open(void);
+void ms_mutex_close(void);
 
 /* registry.c */
 void ms_reg_attach(void);

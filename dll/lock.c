@@ -8,9 +8,15 @@
  *
  * - the owner word holds MEMSCOPE_OWNER(pid, creation-time tag): acquiring is one
  *   InterlockedCompareExchange64 from 0, which also records who the owner is;
- * - under contention a short spin, then a wait on a named auto-reset event ("<name>.lock"):
- *   a waiter counts itself in `waiters` before its last try, and the releaser sets the event
- *   when `waiters` is non-zero, so no wake-up is lost;
+ * - under contention a short spin, then a wait on a named auto-reset event ("<name>.lock").
+ *   `waiters` is a flag, not a count: a waiter sets it to 1 before each last try and each
+ *   sleep; the releaser swaps it to 0 and sets the event if it was 1, so no wake-up is lost.
+ *   A waiter that wakes sets the flag again before it tries, so a sleeper it may leave behind
+ *   is woken by the next release.  Why not a count of waiters: a waiter killed while it
+ *   waits would never take itself off, and every release after that would pay a SetEvent (a
+ *   wineserver round trip) for nobody.  A flag left by a dead waiter costs one SetEvent, once;
+ * - every sleep is bounded (MS_LOCK_CHECK_MS), so even a wake-up that went astray costs a
+ *   short delay, never a hang;
  * - a waiter whose wait times out checks whether the owner is still alive (procid.c); if not,
  *   it swaps the dead owner's word for its own and is told ERROR_ABANDONED_WAIT_0, the way
  *   WaitForSingleObject says WAIT_ABANDONED.  The DLL repairs its own invariants (the text's
@@ -22,7 +28,11 @@
 
 #include "internal.h"
 
-#define MS_LOCK_SPINS       400  /* tries before sleeping: a holder keeps it ~100 ns */
+#define MS_LOCK_SPINS       400  /* busy tries first: a holder keeps it ~100 ns */
+#define MS_LOCK_YIELDS      64   /* then tries that give the core away (SwitchToThread): on a
+                                    busy machine the holder may be waiting for a core, and a
+                                    yield is a system call but no wineserver round trip,
+                                    unlike the event's wait and SetEvent */
 #define MS_LOCK_CHECK_MS    50   /* how long a waiter sleeps before it checks the owner */
 
 static volatile LONG64 *owner_word(MEMSCOPE_BLOCK *b)
@@ -77,15 +87,20 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
 
     if (InterlockedCompareExchange64(w, me, 0) == 0)        /* the fast path */
         return taken(b, FALSE);
-    for (int i = 0; i < MS_LOCK_SPINS; i++) {
-        YieldProcessor();
+    for (int i = 0; i < MS_LOCK_SPINS + MS_LOCK_YIELDS; i++) {
+        if (i < MS_LOCK_SPINS)
+            YieldProcessor();
+        else
+            SwitchToThread();
         if (ms_load64(&b->lock.owner) == 0 && InterlockedCompareExchange64(w, me, 0) == 0)
             return taken(b, FALSE);
     }
 
     start = GetTickCount64();
-    InterlockedIncrement(&b->lock.waiters);
     for (;;) {
+        /* Mark the lock contended *before* the try: a release that follows a failed try
+         * sees the mark (both are full barriers) and sets the event. */
+        InterlockedExchange(&b->lock.waiters, 1);
         LONG64 cur = InterlockedCompareExchange64(w, me, 0);
         if (cur == 0) {
             result = taken(b, FALSE);
@@ -120,16 +135,17 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
             }
         }
     }
-    InterlockedDecrement(&b->lock.waiters);
     return result;
 }
 
-/* ms_lock_release: frees the lock (the caller holds it) and wakes one waiter if any. */
+/* ms_lock_release: frees the lock (the caller holds it) and, if the lock was marked
+ * contended, clears the mark and wakes one waiter.  Uncontended: one exchange and one
+ * plain read. */
 void ms_lock_release(MEMSCOPE_BLOCK *b)
 {
     InterlockedExchange64(owner_word(b), 0);
-    if (ms_load32(&b->lock.waiters) != 0 && ms_g.lock_event != NULL &&
-        !SetEvent(ms_g.lock_event))
+    if (ms_load32(&b->lock.waiters) != 0 && InterlockedExchange(&b->lock.waiters, 0) != 0 &&
+        ms_g.lock_event != NULL && !SetEvent(ms_g.lock_event))
         ms_log_win32("lock-release", "SetEvent", GetLastError());
 }
 
@@ -148,6 +164,7 @@ DWORD WINAPI MemscopeUnlock(void)
     MEMSCOPE_BLOCK *b = ms_block(&err);
     if (b == NULL)
         return err;
+    /* ms_load64: a plain 64-bit read may tear on i686. */
     if ((uint64_t)ms_load64(&b->lock.owner) != ms_g.self_owner)
         return ERROR_NOT_OWNER;
     ms_lock_release(b);

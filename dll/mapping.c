@@ -97,9 +97,10 @@ static ms_verdict check_existing(const MEMSCOPE_BLOCK *b, SIZE_T size)
 }
 
 /* ms_map_attach: creates or opens the named mapping, maps it, checks it and, for a valid
- * block, opens the lock's event and registers the process.  OUT: ms_g (status, mapping,
- * block, view_size, created_here, status_text).  On failure ms_g.block stays NULL, the
- * status says why, and not one byte of an existing block has been written. */
+ * block, opens the lock's event and the baseline's named mutex and registers the process.
+ * OUT: ms_g (status, mapping, block, view_size, created_here, status_text).  On failure
+ * ms_g.block stays NULL, the status says why, and not one byte of an existing block has
+ * been written. */
 void ms_map_attach(void)
 {
     HANDLE h = NULL;
@@ -157,6 +158,7 @@ void ms_map_attach(void)
                   ms_g.created_here ? L"created by this process" : L"opened the existing block",
                   (unsigned long)view->header.creator_pid);
     ms_lock_open();
+    ms_mutex_open();
     ms_reg_attach();
     return;
 
@@ -180,6 +182,7 @@ void ms_map_detach(BOOL process_terminating)
     if (process_terminating)
         return;
     ms_lock_close();
+    ms_mutex_close();
     if (!UnmapViewOfFile(ms_g.block))
         ms_log_win32("map-detach-unmap", "UnmapViewOfFile", GetLastError());
     if (!CloseHandle(ms_g.mapping))

@@ -91,7 +91,8 @@ typedef struct MEMSCOPE_HEADER {
  * dead owner is detected (pid + creation time) and the lock taken over. */
 typedef struct MEMSCOPE_LOCK {
     int64_t  owner;          /*  0 [atomic] 0 = free, else MEMSCOPE_OWNER(pid, time tag) */
-    LONG     waiters;        /*  8 [atomic] processes waiting on the lock's named event */
+    LONG     waiters;        /*  8 [atomic] 1: a process may be sleeping on the lock's named
+                                event (a flag, not a count: see dll/lock.c) */
     LONG     abandoned;      /* 12 [lock] times the lock was taken over from a dead owner */
     uint64_t acquisitions;   /* 16 [lock] times the lock was acquired */
     uint8_t  reserved[40];   /* 24 zero; pads the lock to its own 64-byte cache line */
@@ -281,6 +282,21 @@ MEMSCOPE_API DWORD WINAPI MemscopeUnlock(void);
  * the value after the increment.  Errors: a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue);
 
+/* MemscopeMutexLock: the classic way, kept as the baseline (dll/mutexlock.c): waits at most
+ * timeoutMs (INFINITE allowed) for the named mutex "<mapping name>.mutex", which every
+ * attached process opens at attach (so its abandoned state outlives its holder).  Every call is a system call (under Wine a wineserver round trip, ~10^4 times the
+ * block's lock).  The mutex is owned by the calling *thread* and is recursive (each lock
+ * needs its unlock); it guards nothing by itself: it is the caller's to use.
+ * Returns ERROR_SUCCESS (held); ERROR_ABANDONED_WAIT_0 (held, but its previous owner ended
+ * without releasing it: WAIT_ABANDONED, repair what it guarded); ERROR_TIMEOUT (not held);
+ * a block error; CreateMutexW's error at attach (e.g. ERROR_INVALID_HANDLE when the name
+ * belongs to another kind of object); WaitForSingleObject's error. */
+MEMSCOPE_API DWORD WINAPI MemscopeMutexLock(DWORD timeoutMs);
+
+/* MemscopeMutexUnlock: releases the named mutex once.  Errors: ERROR_NOT_OWNER (the calling
+ * thread does not hold it: nothing changed); a block error; CreateMutexW's error at attach. */
+MEMSCOPE_API DWORD WINAPI MemscopeMutexUnlock(void);
+
 /* MemscopeRacyIncrement: adds 1 to the block's `racy` field by a plain read, add, write,
  * with no synchronisation at all: the tour's demonstration of lost updates.  Never copy
  * this into real code.  OUT *pValue (may be NULL): the value it wrote.  Errors: a block
@@ -289,7 +305,7 @@ MEMSCOPE_API DWORD WINAPI MemscopeRacyIncrement(LONGLONG *pValue);
 
 typedef struct MEMSCOPE_LOCK_STATE {
     DWORD    ownerPid;      /* process holding the lock now, 0 if free */
-    LONG     waiters;       /* processes waiting on it */
+    LONG     waiters;       /* 1 if a process may be waiting for it (a flag), else 0 */
     LONG     abandoned;     /* times it was taken over from a dead owner */
     LONGLONG lockedTotal;   /* the block's locked_total */
     LONGLONG racy;          /* the block's racy field */

@@ -18,7 +18,17 @@
  *   unlock            MemscopeUnlock             -> unlock=<error>
  *   lockedinc N       N x MemscopeLockedIncrement-> lockedinc=<error>
  *   atomicinc N       N x MemscopeCounterIncrement -> atomicinc=<error>
- *   lockstate         MemscopeLockState          -> owner=, abandoned=, total=
+ *   lockstate         MemscopeLockState          -> owner=, waiters=, abandoned=, total=
+ *   mlock MS          MemscopeMutexLock(MS)      -> mlock=<error> mlockms=<elapsed ms>
+ *   munlock           MemscopeMutexUnlock        -> munlock=<error>
+ *   flip STOP READY   sets the text to 256 x 'A' (then READY), and keeps switching it
+ *                     between 256 x 'A' and 256 x 'B' until the event STOP -> flips=<count>
+ *   readtorn N MIN    MemscopeGetText N times, and on (up to 100 N) until the text was
+ *                     seen to change MIN times (so reads and writes did overlap); counts
+ *                     texts that are neither of flip's two
+ *                                    -> reads=, changes=, torn=, readerr=<first error>
+ *   holdexit READY CODE  a second thread takes the lock and keeps it; once it holds it
+ *                     (then READY), the main thread calls ExitProcess(CODE)
  *   ready EVENT       SetEvent on the named event
  *   wait EVENT        wait for it (60 s)         -> wait=<result>
  *   list              MemscopeListProcesses      -> list=<pid>,<pid>,...
@@ -29,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "mstest.h"
 
@@ -141,6 +152,97 @@ static void cmd_list(void)
     out("list=%s", line);
 }
 
+/* The two texts flip alternates between: a torn read mixes them. */
+#define FLIP_LEN 256
+static void flip_text(WCHAR *w, WCHAR ch)
+{
+    for (int k = 0; k < FLIP_LEN; k++)
+        w[k] = ch;
+    w[FLIP_LEN] = 0;
+}
+
+static void cmd_flip(const char *stop_name, const char *ready_name)
+{
+    WCHAR a[FLIP_LEN + 1], b[FLIP_LEN + 1];
+    HANDLE stop = open_event(stop_name);
+    long flips = 0;
+    DWORD err;
+    flip_text(a, L'A');
+    flip_text(b, L'B');
+    err = MemscopeSetText(a, FLIP_LEN);
+    HANDLE ready = open_event(ready_name);
+    SetEvent(ready);
+    CloseHandle(ready);
+    /* Check the stop event only every 256 writes: a wait is a wineserver round trip, and the
+     * point is to write as often as possible. */
+    while (err == ERROR_SUCCESS) {
+        for (int k = 0; k < 256 && err == ERROR_SUCCESS; k++, flips++)
+            err = MemscopeSetText(flips & 1 ? a : b, FLIP_LEN);
+        if (WaitForSingleObject(stop, 0) != WAIT_TIMEOUT)
+            break;
+    }
+    CloseHandle(stop);
+    out("fliperr=%lu", (unsigned long)err);
+    out("flips=%ld", flips);
+}
+
+static void cmd_readtorn(long n, long min_changes)
+{
+    WCHAR a[FLIP_LEN + 1], b[FLIP_LEN + 1], buf[FLIP_LEN + 1];
+    long torn = 0, changes = 0, k;
+    WCHAR last = 0;
+    DWORD err = ERROR_SUCCESS, len;
+    flip_text(a, L'A');
+    flip_text(b, L'B');
+    /* 10^6 reads take ~10 ms, less than a time slice: on a busy machine they could all
+     * happen while the writer waits for a core.  Reading on until the text was seen to
+     * change makes sure reads and writes really overlapped. */
+    for (k = 0; k < n || (changes < min_changes && k < 100 * n); k++) {
+        if ((err = MemscopeGetText(buf, ARRAYSIZE(buf), &len)) != ERROR_SUCCESS)
+            break;
+        if (wmemcmp(buf, a, FLIP_LEN + 1) != 0 && wmemcmp(buf, b, FLIP_LEN + 1) != 0)
+            torn++;
+        if (buf[0] != last)
+            changes++;
+        last = buf[0];
+    }
+    out("readerr=%lu", (unsigned long)err);
+    out("reads=%ld", k);
+    out("changes=%ld", changes);
+    out("torn=%ld", torn);
+}
+
+/* holdexit's second thread: takes the lock, says so, and keeps it until the process ends. */
+static DWORD WINAPI hold_forever(void *held_event)
+{
+    DWORD err = MemscopeLock(10000);
+    out("holderlock=%lu", (unsigned long)err);
+    SetEvent((HANDLE)held_event);
+    Sleep(INFINITE);
+    return 0;
+}
+
+/* The main thread calls ExitProcess while another thread holds the lock: DLL_PROCESS_DETACH
+ * runs with lpvReserved non-NULL after that thread was killed, and must not wait for it. */
+static void cmd_holdexit(const char *ready_name, UINT code)
+{
+    HANDLE held = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (held == NULL) {
+        out("error=CreateEvent failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    HANDLE t = CreateThread(NULL, 0, hold_forever, held, 0, NULL);
+    if (t == NULL) {
+        out("error=CreateThread failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    out("heldwait=%lu", (unsigned long)WaitForSingleObject(held, MST_CHILD_TIMEOUT_MS));
+    HANDLE ready = open_event(ready_name);
+    SetEvent(ready);
+    out("exiting=%u", code);
+    ExitProcess(code);
+}
+
 int mst_child_main(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++) {
@@ -222,8 +324,26 @@ int mst_child_main(int argc, char **argv)
             MEMSCOPE_LOCK_STATE st;
             out("lockstate=%lu", (unsigned long)MemscopeLockState(&st));
             out("owner=%lu", (unsigned long)st.ownerPid);
+            out("waiters=%ld", (long)st.waiters);
             out("abandoned=%ld", (long)st.abandoned);
             out("total=%lld", (long long)st.lockedTotal);
+        } else if (strcmp(c, "mlock") == 0) {
+            ULONGLONG t0 = GetTickCount64();
+            DWORD err = MemscopeMutexLock((DWORD)strtoul(a, NULL, 0));
+            out("mlock=%lu", (unsigned long)err);
+            out("mlockms=%llu", (unsigned long long)(GetTickCount64() - t0));
+            i++;
+        } else if (strcmp(c, "munlock") == 0) {
+            out("munlock=%lu", (unsigned long)MemscopeMutexUnlock());
+        } else if (strcmp(c, "flip") == 0) {
+            cmd_flip(a, i + 2 < argc ? argv[i + 2] : "");
+            i += 2;
+        } else if (strcmp(c, "readtorn") == 0) {
+            cmd_readtorn(strtol(a, NULL, 0), strtol(i + 2 < argc ? argv[i + 2] : "0", NULL, 0));
+            i += 2;
+        } else if (strcmp(c, "holdexit") == 0) {
+            cmd_holdexit(a, (UINT)strtoul(i + 2 < argc ? argv[i + 2] : "0", NULL, 0));
+            i += 2;
         } else if (strcmp(c, "ready") == 0) {
             HANDLE h = open_event(a);
             SetEvent(h);

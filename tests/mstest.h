@@ -33,6 +33,13 @@ HANDLE mst_new_event(char *name_out, size_t cap);
 /* Starts `self --child ARGS` with MEMSCOPE_NAME=name.  Fails the test on error. */
 void mst_start(mst_child *c, const WCHAR *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same with another test binary: exe is its path. */
+void mst_start_exe(mst_child *c, const char *exe, const WCHAR *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The test-only build beside this binary whose DLL skips the text's sequence check
+ * (noseq\memscope_tests.exe, built with -DMEMSCOPE_TEST_NO_SEQCHECK); fails the test if it is
+ * missing. */
+const char *mst_noseq_exe(void);
 /* Waits for the child (MST_CHILD_TIMEOUT_MS), collects its output; fails the test if it
  * timed out (the child is then killed).  Returns its exit code. */
 DWORD mst_finish(mst_child *c);
@@ -64,5 +71,6 @@ Suite *suite_scope(void);
 Suite *suite_block(void);
 Suite *suite_registry(void);
 Suite *suite_lock(void);
+Suite *suite_robust(void);
 
 #endif

@@ -46,7 +46,8 @@ HANDLE mst_new_event(char *name_out, size_t cap)
     return h;
 }
 
-static void vstart(mst_child *c, const WCHAR *name, const char *fmt, va_list ap)
+static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char *fmt,
+                   va_list ap)
 {
     char self[MAX_PATH], args[4096], cmd[MAX_PATH + 4200];
     SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
@@ -55,9 +56,12 @@ static void vstart(mst_child *c, const WCHAR *name, const char *fmt, va_list ap)
     PROCESS_INFORMATION pi;
 
     memset(c, 0, sizeof *c);
-    ck_assert(GetModuleFileNameA(NULL, self, MAX_PATH) > 0);
+    if (exe == NULL) {
+        ck_assert(GetModuleFileNameA(NULL, self, MAX_PATH) > 0);
+        exe = self;
+    }
     vsnprintf(args, sizeof args, fmt, ap);
-    snprintf(cmd, sizeof cmd, "\"%s\" --child %s", self, args);
+    snprintf(cmd, sizeof cmd, "\"%s\" --child %s", exe, args);
     ck_assert_msg(CreatePipe(&rd, &wr, &sa, 65536), "CreatePipe: %lu", GetLastError());
     ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
     si.dwFlags = STARTF_USESTDHANDLES;
@@ -81,8 +85,29 @@ void mst_start(mst_child *c, const WCHAR *name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vstart(c, name, fmt, ap);
+    vstart(c, NULL, name, fmt, ap);
     va_end(ap);
+}
+
+void mst_start_exe(mst_child *c, const char *exe, const WCHAR *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vstart(c, exe, name, fmt, ap);
+    va_end(ap);
+}
+
+const char *mst_noseq_exe(void)
+{
+    static char path[MAX_PATH];
+    DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
+    ck_assert(n > 0 && n < MAX_PATH);
+    char *slash = strrchr(path, '\\');
+    ck_assert(slash != NULL && (size_t)(slash - path) + 40 < MAX_PATH);
+    strcpy(slash + 1, "noseq\\memscope_tests.exe");
+    ck_assert_msg(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES,
+                  "%s is missing: `make tests` builds it", path);
+    return path;
 }
 
 /* Reads whatever the child wrote so far (without blocking), then, once it has exited, the
@@ -144,7 +169,7 @@ void mst_run(mst_child *c, const WCHAR *name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vstart(c, name, fmt, ap);
+    vstart(c, NULL, name, fmt, ap);
     va_end(ap);
     ck_assert_msg(mst_finish(c) == 0, "child exited with %lu; output:\n%s",
                   (unsigned long)c->exit_code, c->text);

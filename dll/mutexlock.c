@@ -1,0 +1,99 @@
+/*
+ * mutexlock.c: the classic lock, a named mutex ("<mapping name>.mutex"), kept beside the
+ * block's lock (lock.c) as the baseline the tour and `make bench` compare it with.
+ *
+ * A named mutex is the textbook answer to "several processes must synchronise", and it gets
+ * the dead owner right for free: when a thread that owns it ends (TerminateProcess included),
+ * the kernel hands it to the next waiter with WAIT_ABANDONED.  Its price is that every
+ * acquire and every release is a system call; under Wine each one is a round trip to
+ * wineserver (55-100 us here), where the block's lock costs one interlocked operation when
+ * uncontended.  Unlike the block's lock it is owned by a *thread* and is recursive.
+ *
+ * Every attached process opens the mutex at attach, not on first use: a named object lives
+ * only as long as some process holds a handle to it.  Were it opened lazily, a holder killed
+ * while the other attached processes had never touched the mutex would take the mutex, and
+ * its "abandoned" state, with it, while the data it guards lives on in the block: the next
+ * locker would create a fresh mutex and never learn that the data may be half updated.
+ */
+#include <wchar.h>
+
+#include "internal.h"
+
+static HANDLE g_mutex;   /* this process's handle, from attach to detach */
+
+/* ms_mutex_open: creates or opens the named mutex "<mapping name>.mutex" (DllMain, attach).
+ * Returns ERROR_SUCCESS or CreateMutexW's error, which the exports then return. */
+DWORD ms_mutex_open(void)
+{
+    WCHAR name[MEMSCOPE_NAME_MAX + 8];
+    _snwprintf(name, ARRAYSIZE(name), L"%ls.mutex", ms_g.name);
+    name[ARRAYSIZE(name) - 1] = 0;
+    g_mutex = CreateMutexW(NULL, FALSE, name);
+    if (g_mutex == NULL) {
+        DWORD err = GetLastError();
+        ms_log_win32("mutex-open", "CreateMutexW", err);
+        ms_g.mutex_status = err;
+        return err;
+    }
+    ms_g.mutex_status = ERROR_SUCCESS;
+    return ERROR_SUCCESS;
+}
+
+/* ms_mutex_close: closes this process's handle (DLL_PROCESS_DETACH by FreeLibrary). */
+void ms_mutex_close(void)
+{
+    if (g_mutex != NULL && !CloseHandle(g_mutex))
+        ms_log_win32("mutex-close", "CloseHandle", GetLastError());
+    g_mutex = NULL;
+}
+
+/* Returns the handle, or NULL with *err set: the block's error, or why it could not be
+ * opened at attach. */
+static HANDLE mutex_handle(DWORD *err)
+{
+    if (ms_block(err) == NULL)
+        return NULL;
+    if (g_mutex == NULL)
+        *err = ms_g.mutex_status;
+    return g_mutex;
+}
+
+/* ---- exports ------------------------------------------------------------------------ */
+
+DWORD WINAPI MemscopeMutexLock(DWORD timeoutMs)
+{
+    DWORD err;
+    HANDLE h;
+    if ((h = mutex_handle(&err)) == NULL)
+        return err;
+    switch (WaitForSingleObject(h, timeoutMs)) {
+    case WAIT_OBJECT_0:
+        return ERROR_SUCCESS;
+    case WAIT_ABANDONED:
+        /* Ours now, but its previous owner ended without releasing it: what it guarded may
+         * be half updated.  Same answer as the block's lock gives. */
+        ms_log("mutex: took over a mutex abandoned by its owner");
+        return ERROR_ABANDONED_WAIT_0;
+    case WAIT_TIMEOUT:
+        return ERROR_TIMEOUT;
+    default:
+        err = GetLastError();
+        ms_log_win32("mutex-wait", "WaitForSingleObject", err);
+        return err;
+    }
+}
+
+DWORD WINAPI MemscopeMutexUnlock(void)
+{
+    DWORD err;
+    HANDLE h;
+    if ((h = mutex_handle(&err)) == NULL)
+        return err;
+    if (!ReleaseMutex(h)) {
+        err = GetLastError();           /* ERROR_NOT_OWNER: this thread does not hold it */
+        if (err != ERROR_NOT_OWNER)
+            ms_log_win32("mutex-release", "ReleaseMutex", err);
+        return err;
+    }
+    return ERROR_SUCCESS;
+}

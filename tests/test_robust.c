@@ -1,0 +1,216 @@
+/*
+ * test_robust.c: the faults the block's lock, the seqlock text and the named-mutex baseline
+ * must survive, and totals at scale: 8 processes x 10^5 increments under the lock and
+ * interlocked; 10^6 reads against a writer that never stops (0 torn, and the test-only
+ * build without the sequence check does see tears, so the test can fail); a process that
+ * calls ExitProcess while another of its threads holds the lock; a killed waiter; the named
+ * mutex's WAIT_ABANDONED.  No test here is timed beyond "within a second" for a takeover.
+ */
+#include "mstest.h"
+
+/* Starts a keeper child that holds the block open until the test sets *go. */
+static void start_keeper(mst_child *keeper, const WCHAR *name, const char *go)
+{
+    char ready[64];
+    HANDLE ev = mst_new_event(ready, sizeof ready);
+    mst_start(keeper, name, "ready %s wait %s", ready, go);
+    mst_wait_event(ev, "the keeper");
+    CloseHandle(ev);
+}
+
+static void totals(const char *how, long long *total, long long *counter)
+{
+    enum { PROCS = 8, EACH = 100000 };
+    const WCHAR *name = mst_new_name();
+    char go[64];
+    HANDLE ego = mst_new_event(go, sizeof go);
+    mst_child keeper, w[PROCS], check;
+    start_keeper(&keeper, name, go);
+    for (int i = 0; i < PROCS; i++)
+        mst_start(&w[i], name, "%s %d", how, EACH);
+    for (int i = 0; i < PROCS; i++) {
+        ck_assert_uint_eq(mst_finish(&w[i]), 0);
+        ck_assert_int_eq(mst_num(&w[i], how), ERROR_SUCCESS);
+    }
+    mst_run(&check, name, "lockstate counter");
+    SetEvent(ego);
+    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    *total = mst_num(&check, "total");
+    *counter = mst_num(&check, "counter");
+    ck_assert_int_eq(mst_num(&check, "abandoned"), 0);
+    ck_assert_int_eq(mst_num(&check, "owner"), 0);
+    CloseHandle(ego);
+}
+
+START_TEST(test_locked_8x100000_exact)
+{
+    long long total, counter;
+    totals("lockedinc", &total, &counter);
+    ck_assert_int_eq(total, 8 * 100000);
+    ck_assert_int_eq(counter, 0);
+}
+END_TEST
+
+START_TEST(test_interlocked_8x100000_exact)
+{
+    long long total, counter;
+    totals("atomicinc", &total, &counter);
+    ck_assert_int_eq(counter, 8 * 100000);
+    ck_assert_int_eq(total, 0);
+}
+END_TEST
+
+/* A writer flips the text between 256 x 'A' and 256 x 'B' while a reader reads it 10^6
+ * times.  exe NULL: this build; else the test-only build without the sequence check. */
+static void flip_and_read(const char *exe, long long *torn, long long *flips)
+{
+    const WCHAR *name = mst_new_name();
+    char ready[64], stop[64];
+    HANDLE ev = mst_new_event(ready, sizeof ready), estop = mst_new_event(stop, sizeof stop);
+    mst_child writer, reader;
+    if (exe == NULL)
+        mst_start(&writer, name, "flip %s %s", stop, ready);
+    else
+        mst_start_exe(&writer, exe, name, "flip %s %s", stop, ready);
+    mst_wait_event(ev, "the writer's first text");
+    if (exe == NULL)
+        mst_start(&reader, name, "readtorn 1000000 10000");
+    else
+        mst_start_exe(&reader, exe, name, "readtorn 1000000 10000");
+    DWORD rc = mst_finish(&reader);
+    SetEvent(estop);
+    ck_assert_uint_eq(mst_finish(&writer), 0);
+    ck_assert_uint_eq(rc, 0);
+    ck_assert_int_eq(mst_num(&reader, "readerr"), ERROR_SUCCESS);
+    ck_assert_int_ge(mst_num(&reader, "reads"), 1000000);
+    /* The reads overlapped the writes: the reader saw the text change many times. */
+    ck_assert_int_ge(mst_num(&reader, "changes"), 10000);
+    ck_assert_int_eq(mst_num(&writer, "fliperr"), ERROR_SUCCESS);
+    *torn = mst_num(&reader, "torn");
+    *flips = mst_num(&writer, "flips");
+    CloseHandle(ev);
+    CloseHandle(estop);
+}
+
+START_TEST(test_seqlock_no_torn_read)
+{
+    long long torn, flips;
+    flip_and_read(NULL, &torn, &flips);
+    ck_assert_int_gt(flips, 0);
+    ck_assert_int_eq(torn, 0);
+}
+END_TEST
+
+/* The control: the same run against a DLL built with MEMSCOPE_TEST_NO_SEQCHECK.  If this
+ * saw no tear, the test above would prove nothing. */
+START_TEST(test_seqlock_off_sees_tears)
+{
+    long long torn, flips;
+    flip_and_read(mst_noseq_exe(), &torn, &flips);
+    ck_assert_int_gt(flips, 0);
+    ck_assert_msg(torn > 0, "no torn read without the sequence check (%ld flips)",
+                  (long)flips);
+}
+END_TEST
+
+/* A process calls ExitProcess while its second thread holds the lock: it exits (its
+ * DLL_PROCESS_DETACH takes no lock), and the next locker takes the lock over within a
+ * second, told it was abandoned. */
+START_TEST(test_exitprocess_while_holding)
+{
+    const WCHAR *name = mst_new_name();
+    char go[64], held[64];
+    HANDLE ego = mst_new_event(go, sizeof go), eheld = mst_new_event(held, sizeof held);
+    mst_child keeper, quitter, next;
+    start_keeper(&keeper, name, go);
+    mst_start(&quitter, name, "holdexit %s 7", held);
+    mst_wait_event(eheld, "the quitter's thread to hold the lock");
+    ck_assert_uint_eq(mst_finish(&quitter), 7);        /* it exited: no hang at detach */
+    ck_assert_int_eq(mst_num(&quitter, "holderlock"), ERROR_SUCCESS);
+    mst_run(&next, name, "lock 5000 lockstate unlock info");
+    SetEvent(ego);
+    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    ck_assert_int_eq(mst_num(&next, "lock"), ERROR_ABANDONED_WAIT_0);
+    ck_assert_int_le(mst_num(&next, "lockms"), 1000);
+    ck_assert_int_eq(mst_num(&next, "owner"), next.pid);
+    ck_assert_int_eq(mst_num(&next, "abandoned"), 1);
+    ck_assert_int_eq(mst_num(&next, "unlock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&next, "attached"), 2);   /* its slot was freed at detach */
+    CloseHandle(ego);
+    CloseHandle(eheld);
+}
+END_TEST
+
+/* A waiter killed while it waits must not leave the lock marked as contended for ever
+ * (every later unlock would then pay a SetEvent, a wineserver round trip). */
+START_TEST(test_killed_waiter_leaves_no_trace)
+{
+    const WCHAR *name = mst_new_name();
+    char go[64], r1[64], r2[64];
+    HANDLE ego = mst_new_event(go, sizeof go), e1 = mst_new_event(r1, sizeof r1);
+    HANDLE e2 = mst_new_event(r2, sizeof r2);
+    mst_child holder, waiter, after;
+    mst_start(&holder, name, "lock 1000 ready %s wait %s unlock lockstate", r1, go);
+    mst_wait_event(e1, "the holder");
+    mst_start(&waiter, name, "ready %s lock 60000", r2);
+    mst_wait_event(e2, "the waiter");
+    /* The waiter marks the lock contended before it sleeps: wait until it did. */
+    for (int k = 0; k < 100; k++) {
+        mst_run(&after, name, "lockstate");
+        if (mst_num(&after, "waiters") != 0)
+            break;
+    }
+    ck_assert_int_ne(mst_num(&after, "waiters"), 0);
+    mst_kill(&waiter);
+    SetEvent(ego);
+    ck_assert_uint_eq(mst_finish(&holder), 0);
+    ck_assert_int_eq(mst_num(&holder, "unlock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&holder, "waiters"), 0);
+    CloseHandle(ego);
+    CloseHandle(e1);
+    CloseHandle(e2);
+}
+END_TEST
+
+/* The named-mutex baseline: exclusion, and WAIT_ABANDONED reported as
+ * ERROR_ABANDONED_WAIT_0 when its holder is killed. */
+START_TEST(test_mutex_abandoned)
+{
+    const WCHAR *name = mst_new_name();
+    char go[64], held[64];
+    HANDLE ego = mst_new_event(go, sizeof go), eheld = mst_new_event(held, sizeof held);
+    mst_child keeper, holder, blocked, next;
+    start_keeper(&keeper, name, go);
+    mst_start(&holder, name, "mlock 1000 ready %s wait %s", held, go);
+    mst_wait_event(eheld, "the mutex holder");
+    mst_run(&blocked, name, "mlock 200 munlock");
+    mst_kill(&holder);
+    mst_run(&next, name, "mlock 5000 munlock");
+    SetEvent(ego);
+    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    ck_assert_int_eq(mst_num(&blocked, "mlock"), ERROR_TIMEOUT);
+    ck_assert_int_eq(mst_num(&blocked, "munlock"), ERROR_NOT_OWNER);
+    ck_assert_msg(mst_num(&next, "mlock") == ERROR_ABANDONED_WAIT_0, "holder:\n%s\nblocked:\n%s\nnext:\n%s", holder.text, blocked.text, next.text);
+    ck_assert_int_le(mst_num(&next, "mlockms"), 1000);
+    ck_assert_int_eq(mst_num(&next, "munlock"), ERROR_SUCCESS);
+    CloseHandle(ego);
+    CloseHandle(eheld);
+}
+END_TEST
+
+Suite *suite_robust(void)
+{
+    Suite *s = suite_create("robustness");
+    TCase *tc = tcase_create("faults and scale");
+    tcase_add_checked_fixture(tc, NULL, mst_teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_locked_8x100000_exact);
+    tcase_add_test(tc, test_interlocked_8x100000_exact);
+    tcase_add_test(tc, test_seqlock_no_torn_read);
+    tcase_add_test(tc, test_seqlock_off_sees_tears);
+    tcase_add_test(tc, test_exitprocess_while_holding);
+    tcase_add_test(tc, test_killed_waiter_leaves_no_trace);
+    tcase_add_test(tc, test_mutex_abandoned);
+    suite_add_tcase(s, tc);
+    return s;
+}
