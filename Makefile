@@ -64,7 +64,7 @@ $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
 $(B)/memscope.exe: host/memscope.c dll/memscope.h $(B)/libmemscope.dll.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmemscope.dll.a $(STATIC) -lshell32
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmemscope.dll.a $(STATIC) -lshell32 -ladvapi32
 
 # Microsoft's sample client, unchanged but for its include: it declares nothing itself and
 # links by name through the import library.
