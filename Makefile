@@ -42,7 +42,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports fuzz fuzz-smoke
+.PHONY: all check deps clean dll exe tests check-exports fuzz fuzz-smoke lint
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
@@ -132,3 +132,8 @@ fuzz: $(FUZZ_DIR)/fuzz_validate
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_RUNS=$(FUZZ_SMOKE_RUNS)
+
+# --- static analysis ---------------------------------------------------------------------
+lint: | $(CHECK_DIR)/lib/libcheck.a
+	@scripts/setup-lint.sh
+	scripts/lint.sh $(CHECK_DIR)/include

@@ -44,6 +44,7 @@ DWORD ms_sec_init(void)
     HANDLE token = NULL;
     union {
         TOKEN_USER tu;
+        /* cppcheck-suppress unusedStructMember ; it sizes the union: TOKEN_USER + its SID */
         BYTE bytes[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
     } info;
     DWORD got, err = ERROR_SUCCESS;
@@ -124,6 +125,7 @@ DWORD ms_sec_check_owner(HANDLE h, BOOL *known)
 {
     union {
         SECURITY_DESCRIPTOR_RELATIVE sd;
+        /* cppcheck-suppress unusedStructMember ; it sizes the union: header + owner SID */
         BYTE bytes[sizeof(SECURITY_DESCRIPTOR_RELATIVE) + SECURITY_MAX_SID_SIZE + 64];
     } buf;
     DWORD need = 0, err;

@@ -36,7 +36,7 @@ static void check(const unsigned char *view, size_t size)
     if (name == NULL || name[0] == 0)
         abort();
     if (v == MS_VALID &&
-        (size < MS_V_BLOCK_SIZE || rd32(view, MS_V_OFF_MAGIC) != MS_V_MAGIC ||
+        (view == NULL || size < MS_V_BLOCK_SIZE || rd32(view, MS_V_OFF_MAGIC) != MS_V_MAGIC ||
          rd32(view, MS_V_OFF_VERSION) != MS_V_VERSION ||
          rd32(view, MS_V_OFF_SIZE) != MS_V_BLOCK_SIZE ||
          rd32(view, MS_V_OFF_TEXT_LEN) > MS_V_TEXT_MAX))

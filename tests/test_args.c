@@ -264,7 +264,6 @@ START_TEST(test_bad_argument)
     const struct row *r = &rows[_i];
     static unsigned char before[MEMSCOPE_BLOCK_SIZE];
     void *view;
-    WCHAR ptext[16];
 
     wmemset(g_long, L'x', MEMSCOPE_TEXT_MAX + 1);
     g_long[MEMSCOPE_TEXT_MAX + 1] = 0;
@@ -282,6 +281,7 @@ START_TEST(test_bad_argument)
         ck_assert_msg(memcmp(before, view, MEMSCOPE_BLOCK_SIZE) == 0,
                       "%s changed the shared block", r->what);
     if (!(r->flags & MUT_PRIVATE)) {
+        WCHAR ptext[16];
         ck_assert_uint_eq(MemscopeGetPrivateText(ptext, 16, NULL, NULL), ERROR_SUCCESS);
         ck_assert_msg(wcscmp(ptext, L"mine") == 0, "%s changed the private text", r->what);
     }

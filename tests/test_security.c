@@ -19,6 +19,7 @@ static PSID user_sid(void)
     HANDLE token;
     union {
         TOKEN_USER tu;
+        /* cppcheck-suppress unusedStructMember ; it sizes the union: TOKEN_USER + its SID */
         BYTE bytes[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
     } info;
     DWORD got;
