@@ -5,6 +5,11 @@
 #   make check           build and run the Check suites under Wine (installs what is missing)
 #   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
+#   make fuzz            libFuzzer + ASan + UBSan on dll/validate.c, natively (FUZZ_RUNS runs)
+#   make fuzz-smoke      the same, a short run (CI)
+#   make lint            static analysis: cppcheck, clang-tidy and GCC -fanalyzer
+#   make install         PREFIX=/usr/local DESTDIR=: bin/, lib/, include/, lib/pkgconfig/
+#   make dist            memscope-$(VERSION).tar.gz, a source tarball that builds
 #   make clean           remove build/<ARCH> (build/deps and the Wine prefixes stay)
 
 VERSION  := 0.1.0
@@ -14,11 +19,20 @@ $(error ARCH must be x86_64 or i686, not '$(ARCH)')
 endif
 TRIPLET  := $(ARCH)-w64-mingw32
 CC       := $(TRIPLET)-gcc
+CXX      := $(TRIPLET)-g++
+WINDRES  := $(TRIPLET)-windres
 DLLTOOL  := $(TRIPLET)-dlltool
 OBJDUMP  := $(TRIPLET)-objdump
 B        := build/$(ARCH)
 CHECK_VERSION := 0.15.2
-CHECK_DIR := build/deps/check-$(CHECK_VERSION)-$(TRIPLET)
+# Overridable: `make distcheck` builds the unpacked tarball against this tree's Check.
+CHECK_DIR ?= build/deps/check-$(CHECK_VERSION)-$(TRIPLET)
+VERSION_WORDS := $(subst ., ,$(VERSION))
+VERSION_MAJOR := $(word 1,$(VERSION_WORDS))
+VERSION_MINOR := $(word 2,$(VERSION_WORDS))
+VERSION_PATCH := $(word 3,$(VERSION_WORDS))
+PREFIX   ?= /usr/local
+DESTDIR  ?=
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
@@ -38,7 +52,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports bench bench-build
+.PHONY: all check deps clean dll exe tests check-exports bench bench-build fuzz fuzz-smoke lint install dist distcheck
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
@@ -69,16 +83,28 @@ $(B)/noseq/memscope.dll: $(NOSEQ_OBJ) $(B)/memscope.def
 $(B)/noseq/memscope_tests.exe: $(B)/memscope_tests.exe | $(B)/noseq/obj
 	cp $< $@
 
-$(B)/memscope.dll: $(DLL_OBJ) $(B)/memscope.def
-	$(CC) -shared -o $@ $(DLL_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC) \
-	    -Wl,--major-image-version,0,--minor-image-version,1
+# The version resource's numbers, from VERSION (so FileVersion cannot drift from it).
+$(B)/version.h: Makefile | $(B)
+	printf '#define MS_VERSION_STR "%s"\n#define MS_VERSION_BIN %s,%s,%s,0\n' \
+	    $(VERSION) $(VERSION_MAJOR) $(VERSION_MINOR) $(VERSION_PATCH) > $@
+
+$(B)/obj/dll/memscope.res.o: dll/memscope.rc $(B)/version.h | $(B)/obj/dll
+	$(WINDRES) -I$(B) $< -o $@
+
+$(B)/obj/memscope-exe.res.o: host/memscope.rc $(B)/version.h | $(B)
+	$(WINDRES) -I$(B) $< -o $@
+
+$(B)/memscope.dll: $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def
+	$(CC) -shared -o $@ $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def $(KILL_AT) \
+	    $(STATIC) -Wl,--major-image-version,$(VERSION_MAJOR),--minor-image-version,$(VERSION_MINOR)
 
 # dlltool -k: the import library's _Name@N symbols import the undecorated Name.
 $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
-$(B)/memscope.exe: host/memscope.c dll/memscope.h $(B)/libmemscope.dll.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmemscope.dll.a $(STATIC) -lshell32
+$(B)/memscope.exe: host/memscope.c dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/obj/memscope-exe.res.o $(B)/libmemscope.dll.a $(STATIC) \
+	    -lshell32 -ladvapi32
 
 # Microsoft's sample client, unchanged but for its include: it declares nothing itself and
 # links by name through the import library.
@@ -154,6 +180,66 @@ check:
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/run-tests.sh $(ARCH)
+	scripts/test-install.sh $(ARCH)
 
 clean:
 	rm -rf $(B)
+
+# --- fuzzing: the check of an untrusted block, natively, under libFuzzer, ASan and UBSan --
+# validate.c has no Win32 type, so the host's clang builds it.  The corpus stays in
+# build/fuzz/corpus, so a later run starts where the last one stopped.
+FUZZ_RUNS  ?= 2000000
+FUZZ_SMOKE_RUNS ?= 100000
+FUZZ_DIR   := build/fuzz
+FUZZ_FLAGS := -std=c17 -Wall -Wextra -Werror -g -O1 -Idll \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_DIR)/fuzz_validate: fuzz/fuzz_validate.c dll/validate.c dll/validate.h
+	@scripts/setup-fuzz.sh
+	mkdir -p $(FUZZ_DIR)/corpus
+	clang $(FUZZ_FLAGS) fuzz/fuzz_validate.c dll/validate.c -o $@
+
+fuzz: $(FUZZ_DIR)/fuzz_validate
+	@echo "fuzz: $(FUZZ_RUNS) runs of dll/validate.c (log: $(FUZZ_DIR)/fuzz.log)"
+	@$(FUZZ_DIR)/fuzz_validate -runs=$(FUZZ_RUNS) -max_len=16640 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
+	    $(FUZZ_DIR)/corpus >$(FUZZ_DIR)/fuzz.log 2>&1 \
+	    || { tail -40 $(FUZZ_DIR)/fuzz.log; echo "fuzz: FAILED (the input is saved as $(FUZZ_DIR)/crash-*)"; exit 1; }
+	@grep -E '^#[0-9]+.*(DONE|pulse)' $(FUZZ_DIR)/fuzz.log | tail -1
+	@echo "fuzz: nothing found"
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_RUNS=$(FUZZ_SMOKE_RUNS)
+
+# --- static analysis ---------------------------------------------------------------------
+lint: | $(CHECK_DIR)/lib/libcheck.a
+	@scripts/setup-lint.sh
+	scripts/lint.sh $(CHECK_DIR)/include
+
+# --- packaging ---------------------------------------------------------------------------
+# The layout of a Windows library's install tree: the DLL beside the programs in bin/ (the
+# loader looks in the exe's folder and on PATH), the import library and pkg-config file in
+# lib/, the one public header in include/.
+install: dll exe
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(B)/memscope.dll $(B)/memscope.exe $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(B)/libmemscope.dll.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 dll/memscope.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' memscope.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/memscope.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/memscope.pc
+
+# A source tarball of the committed tree (git archive: exactly what is in HEAD, nothing
+# from build/), named and rooted memscope-VERSION.
+DIST := memscope-$(VERSION)
+dist:
+	mkdir -p build
+	git archive --format=tar.gz --prefix=$(DIST)/ -o build/$(DIST).tar.gz HEAD
+	@echo "dist: build/$(DIST).tar.gz ($$(tar tzf build/$(DIST).tar.gz | wc -l) entries)"
+
+# The tarball builds: unpack it in a scratch folder and build everything there (the
+# DLL, the exes and the test binary, against this tree's Check build).
+distcheck: dist | $(CHECK_DIR)/lib/libcheck.a
+	rm -rf build/distcheck && mkdir -p build/distcheck
+	tar xzf build/$(DIST).tar.gz -C build/distcheck
+	$(MAKE) -C build/distcheck/$(DIST) all ARCH=$(ARCH) CHECK_DIR=$(abspath $(CHECK_DIR))
+	@echo "distcheck: build/$(DIST).tar.gz unpacks and builds for $(ARCH)"

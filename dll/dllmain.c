@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+/* cppcheck-suppress constParameter ; the loader's prototype, not ours to change */
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
 {
     (void)instance;

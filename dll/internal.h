@@ -3,7 +3,7 @@
  *
  * Prefixes: ms_log_ (log.c), ms_proc_ (process identity, procid.c), ms_map_ (the mapping,
  * mapping.c), ms_lock_ (lock.c), ms_mutex_ (mutexlock.c), ms_reg_ (registry.c), ms_text_
- * (text.c).
+ * (text.c), ms_sec_ (object security, security.c).
  */
 #ifndef MEMSCOPE_INTERNAL_H
 #define MEMSCOPE_INTERNAL_H
@@ -73,9 +73,26 @@ DWORD ms_proc_self(uint64_t *owner, uint64_t *create_time);
 uint32_t ms_proc_tag(uint64_t create_time);
 BOOL ms_proc_owner_dead(uint64_t owner);
 
+/* security.c: the descriptor memscope's named objects are created with, and the owner
+ * check of an object opened by name. */
+#define MS_SEC_ACL_BYTES (sizeof(ACL) + 2 * (sizeof(ACCESS_ALLOWED_ACE) - sizeof(DWORD) + \
+                                           SECURITY_MAX_SID_SIZE))
+typedef struct ms_sec_attr {
+    SECURITY_ATTRIBUTES sa;       /* what CreateFileMappingW/CreateEventW take */
+    SECURITY_DESCRIPTOR sd;       /* absolute: points at acl below and at the user SID */
+    union {
+        ACL acl;
+        BYTE bytes[MS_SEC_ACL_BYTES];
+    } acl;
+} ms_sec_attr;
+DWORD ms_sec_init(void);
+DWORD ms_sec_attributes(ms_sec_attr *out, DWORD access);
+DWORD ms_sec_check_owner(HANDLE h, BOOL *known);
+
 /* mapping.c */
 void ms_map_attach(void);
 void ms_map_detach(BOOL process_terminating);
+void ms_map_status_append(const WCHAR *fmt, ...);
 
 /* lock.c */
 DWORD ms_lock_open(void);

@@ -40,17 +40,48 @@ static volatile LONG64 *owner_word(MEMSCOPE_BLOCK *b)
     return &b->lock.owner;
 }
 
-/* ms_lock_open: creates or opens the lock's named event ("<mapping name>.lock").  Without
- * it the lock still works, by polling at MS_LOCK_CHECK_MS intervals.  Returns the error. */
+/* Gives up on the lock's event: the lock then polls.  Says so in the status text. */
+static void event_unusable(const WCHAR *name, const WCHAR *why, DWORD err)
+{
+    WCHAR msg[160];
+    ms_log_message(err, msg, ARRAYSIZE(msg));
+    ms_map_status_append(L"; lock event %ls unusable (%ls: %ls, %lu): the lock polls every "
+                         L"%d ms", name, why, msg, (unsigned long)err, MS_LOCK_CHECK_MS);
+}
+
+/* ms_lock_open: creates or opens the lock's named event ("<mapping name>.lock") with
+ * memscope's descriptor (security.c).  The event carries no data, only wake-ups, so an
+ * unusable one degrades the lock instead of refusing the block: when the name belongs to
+ * another kind of object (ERROR_INVALID_HANDLE), its DACL keeps us out (ERROR_ACCESS_DENIED)
+ * or an existing event has another owner (ERROR_INVALID_OWNER), the lock works by polling
+ * at MS_LOCK_CHECK_MS intervals, and the status text says why.  (A squatter's event could
+ * only wake waiters early, which re-check the owner word, or never wake them, which the
+ * polling covers: it cannot break mutual exclusion, which lives in the block.)
+ * Returns the error, ERROR_SUCCESS when the event is in use. */
 DWORD ms_lock_open(void)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
+    ms_sec_attr attr;
+    DWORD err;
+
     _snwprintf(name, ARRAYSIZE(name), L"%ls.lock", ms_g.name);
     name[ARRAYSIZE(name) - 1] = 0;
-    ms_g.lock_event = CreateEventW(NULL, FALSE, FALSE, name);
+    if ((err = ms_sec_attributes(&attr, EVENT_ALL_ACCESS)) != ERROR_SUCCESS) {
+        event_unusable(name, L"security descriptor", err);
+        return err;
+    }
+    ms_g.lock_event = CreateEventW(&attr.sa, FALSE, FALSE, name);
     if (ms_g.lock_event == NULL) {
-        DWORD err = GetLastError();
+        err = GetLastError();
         ms_log_win32("lock-open", "CreateEventW", err);
+        event_unusable(name, L"CreateEventW", err);
+        return err;
+    }
+    if (GetLastError() == ERROR_ALREADY_EXISTS &&
+        (err = ms_sec_check_owner(ms_g.lock_event, NULL)) != ERROR_SUCCESS) {
+        event_unusable(name, err == ERROR_INVALID_OWNER ? L"owner is not this user"
+                                                        : L"GetKernelObjectSecurity", err);
+        ms_lock_close();
         return err;
     }
     return ERROR_SUCCESS;

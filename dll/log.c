@@ -45,11 +45,16 @@ void ms_log(const char *fmt, ...)
 {
     char line[1024];
     int n = snprintf(line, sizeof line, "memscope[%lu] ", (unsigned long)GetCurrentProcessId());
+    if (n < 0)
+        n = 0;
     va_list ap;
     va_start(ap, fmt);
+    /* Two bytes kept back for the newline and its NUL. */
     vsnprintf(line + n, sizeof line - (size_t)n - 2, fmt, ap);
     va_end(ap);
-    strcat(line, "\n");
+    size_t len = strlen(line);
+    line[len] = '\n';
+    line[len + 1] = 0;
     emit(line);
 }
 

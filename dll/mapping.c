@@ -96,16 +96,39 @@ static ms_verdict check_existing(const MEMSCOPE_BLOCK *b, SIZE_T size)
     return v;
 }
 
+/* ms_map_status_append: adds a remark to the attach status text (a degraded but working
+ * attachment, e.g. a lock event that cannot be used).  Truncates silently. */
+void ms_map_status_append(const WCHAR *fmt, ...)
+{
+    size_t used = wcslen(ms_g.status_text);
+    size_t room = ARRAYSIZE(ms_g.status_text) - 1 - used;
+    va_list ap;
+    if (room == 0)
+        return;
+    va_start(ap, fmt);
+    _vsnwprintf(ms_g.status_text + used, room, fmt, ap);
+    va_end(ap);
+    ms_g.status_text[ARRAYSIZE(ms_g.status_text) - 1] = 0;
+}
+
 /* ms_map_attach: creates or opens the named mapping, maps it, checks it and, for a valid
  * block, opens the lock's event and the baseline's named mutex and registers the process.
  * OUT: ms_g (status, mapping, block, view_size, created_here, status_text).  On failure
  * ms_g.block stays NULL, the status says why, and not one byte of an existing block has
- * been written. */
+ * been written.
+ *
+ * What an existing block must pass before one byte of it is trusted, in this order:
+ *   1. the name is a section at all (else CreateFileMapping fails: ERROR_INVALID_HANDLE);
+ *   2. its DACL lets this user map it read-write (else ERROR_ACCESS_DENIED);
+ *   3. its owner is this user, where the platform reports owners (else ERROR_INVALID_OWNER);
+ *   4. the section's real size and the header (validate.c: ERROR_BAD_LENGTH, ...). */
 void ms_map_attach(void)
 {
     HANDLE h = NULL;
     MEMSCOPE_BLOCK *view = NULL;
     MEMORY_BASIC_INFORMATION mbi;
+    ms_sec_attr attr;
+    BOOL owner_known = FALSE;
     DWORD err;
 
     ms_proc_self(&ms_g.self_owner, &ms_g.self_create_time);
@@ -116,13 +139,40 @@ void ms_map_attach(void)
         goto fail;
     }
 
-    h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, MEMSCOPE_BLOCK_SIZE,
-                           ms_g.name);
+    /* Never NULL security: without our descriptor, the block is not created at all. */
+    if ((err = ms_sec_init()) != ERROR_SUCCESS ||
+        (err = ms_sec_attributes(&attr, SECTION_ALL_ACCESS)) != ERROR_SUCCESS) {
+        WCHAR msg[256];
+        ms_log_message(err, msg, ARRAYSIZE(msg));
+        ms_g.status = err;
+        status_printf(L"building the security descriptor for %ls failed: %ls (%lu)",
+                      ms_g.name, msg, (unsigned long)err);
+        goto fail;   /* (the failing call was logged by security.c) */
+    }
+    h = CreateFileMappingW(INVALID_HANDLE_VALUE, &attr.sa, PAGE_READWRITE, 0,
+                           MEMSCOPE_BLOCK_SIZE, ms_g.name);
     if (h == NULL) {
         status_win32("map-create", "CreateFileMappingW", L"CreateFileMappingW", GetLastError());
         goto fail;
     }
     ms_g.created_here = GetLastError() != ERROR_ALREADY_EXISTS;
+
+    /* Someone else's object is refused before it is even mapped. */
+    if (!ms_g.created_here) {
+        err = ms_sec_check_owner(h, &owner_known);
+        if (err == ERROR_INVALID_OWNER) {
+            ms_g.status = err;
+            status_printf(L"refused the existing block %ls: its owner is not this user; "
+                          L"nothing was written to it", ms_g.name);
+            ms_log("map-owner: refused the existing block: its owner is not this user");
+            goto fail;
+        }
+        if (err != ERROR_SUCCESS) {
+            status_win32("map-owner", "GetKernelObjectSecurity", L"GetKernelObjectSecurity",
+                         err);
+            goto fail;
+        }
+    }
 
     /* Size 0 maps the whole section, whatever size its creator gave it. */
     view = MapViewOfFile(h, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, 0);
@@ -154,9 +204,10 @@ void ms_map_attach(void)
     ms_g.mapping = h;
     ms_g.block = view;
     ms_g.status = ERROR_SUCCESS;
-    status_printf(L"attached to %ls (%ls, creator pid %lu)", ms_g.name,
+    status_printf(L"attached to %ls (%ls, creator pid %lu%ls)", ms_g.name,
                   ms_g.created_here ? L"created by this process" : L"opened the existing block",
-                  (unsigned long)view->header.creator_pid);
+                  (unsigned long)view->header.creator_pid,
+                  ms_g.created_here || owner_known ? L"" : L"; owner not reported");
     ms_lock_open();
     ms_mutex_open();
     ms_reg_attach();

@@ -15,15 +15,30 @@
  * refused at attach, every function that needs it returns the reason it was refused (see
  * MemscopeStatus); the counters of the DLL image itself keep working.
  *
+ * Security.  The block (and the lock's event, "<name>.lock") is created with an explicit
+ * descriptor: owner this user, a protected DACL granting all access to this user and to
+ * LocalSystem only (dll/security.c).  An object that already exists under the name is
+ * checked before one byte of it is trusted, in this order: its kind, its DACL, its owner,
+ * its real size, its header; a refused block is never written to.
+ *
  * Errors that any block accessor can return, besides its own:
- *   ERROR_INVALID_DATA       an existing block under our name has the wrong magic
+ *   ERROR_INVALID_HANDLE     the name belongs to another kind of object (a mutex, an event)
+ *   ERROR_ACCESS_DENIED      an existing block's DACL does not let this user map it
+ *                            read-write (e.g. it grants everyone read only)
+ *   ERROR_INVALID_OWNER      an existing block is owned by someone other than this user
+ *                            (checked where the platform reports owners: Windows, Wine)
+ *   ERROR_INVALID_DATA       an existing block under our name has the wrong magic, or a
+ *                            field out of range (text length above MEMSCOPE_TEXT_MAX)
  *   ERROR_REVISION_MISMATCH  ... the right magic but another layout version
  *   ERROR_BAD_LENGTH         ... a size (header field or real section size) that is not ours
  *   ERROR_TIMEOUT            ... a magic of 0 that its creator never published (it died
  *                            while initialising the block, or is not memscope)
- *   other Win32 codes        CreateFileMapping/MapViewOfFile failed (e.g. ERROR_ACCESS_DENIED,
- *                            ERROR_INVALID_HANDLE when the name belongs to another kind of
- *                            object); MemscopeStatusText says which call failed and why.
+ *   ERROR_INVALID_NAME       MEMSCOPE_NAME is longer than MEMSCOPE_NAME_MAX characters
+ *   other Win32 codes        building the descriptor, CreateFileMapping or MapViewOfFile
+ *                            failed; MemscopeStatusText says which call failed and why.
+ * The lock's event carries wake-ups only, no data: when "<name>.lock" is another kind of
+ * object, denies us access or has another owner, the block is still used, the lock polls
+ * every 50 ms instead of waiting on the event, and MemscopeStatusText says so.
  *
  * Declared WINAPI (stdcall on i686, the Windows API convention): the DLL exports the names
  * undecorated on both architectures, and the import library binds the decorated i686

@@ -21,22 +21,39 @@
 
 static HANDLE g_mutex;   /* this process's handle, from attach to detach */
 
-/* ms_mutex_open: creates or opens the named mutex "<mapping name>.mutex" (DllMain, attach).
- * Returns ERROR_SUCCESS or CreateMutexW's error, which the exports then return. */
+/* ms_mutex_open: creates or opens the named mutex "<mapping name>.mutex" (DllMain, attach),
+ * with the mapping's DACL.  Returns ERROR_SUCCESS, the descriptor's or CreateMutexW's error,
+ * or ERROR_INVALID_OWNER (an existing mutex of another owner: not used); the exports then
+ * return it. */
 DWORD ms_mutex_open(void)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
+    ms_sec_attr attr;
+    DWORD err;
+
     _snwprintf(name, ARRAYSIZE(name), L"%ls.mutex", ms_g.name);
     name[ARRAYSIZE(name) - 1] = 0;
-    g_mutex = CreateMutexW(NULL, FALSE, name);
+    /* The same descriptor as the mapping's: this user and SYSTEM only. */
+    if ((err = ms_sec_attributes(&attr, MUTEX_ALL_ACCESS)) != ERROR_SUCCESS)
+        goto fail;
+    g_mutex = CreateMutexW(&attr.sa, FALSE, name);
     if (g_mutex == NULL) {
-        DWORD err = GetLastError();
+        err = GetLastError();
         ms_log_win32("mutex-open", "CreateMutexW", err);
-        ms_g.mutex_status = err;
-        return err;
+        goto fail;
+    }
+    /* A mutex someone else made under our name could be held for ever: refuse it. */
+    if (GetLastError() == ERROR_ALREADY_EXISTS &&
+        (err = ms_sec_check_owner(g_mutex, NULL)) != ERROR_SUCCESS) {
+        ms_mutex_close();
+        goto fail;
     }
     ms_g.mutex_status = ERROR_SUCCESS;
     return ERROR_SUCCESS;
+
+fail:
+    ms_g.mutex_status = err;
+    return err;
 }
 
 /* ms_mutex_close: closes this process's handle (DLL_PROCESS_DETACH by FreeLibrary). */

@@ -48,7 +48,8 @@ DWORD ms_text_copy_out(const WCHAR *src, DWORD len, LPWSTR buf, DWORD cchBuf, DW
         return ERROR_INVALID_PARAMETER;
     if (pcch != NULL)
         *pcch = len;
-    if (cchBuf < len + 1)
+    /* Room for len + 1 WCHARs, written so that len + 1 cannot wrap to 0. */
+    if (cchBuf == 0 || cchBuf - 1 < len)
         return ERROR_INSUFFICIENT_BUFFER;
     memcpy(buf, src, len * sizeof(WCHAR));
     buf[len] = 0;

@@ -6,14 +6,17 @@
  *     get             print the shared text
  *     hold [SECONDS]  keep the DLL loaded (and so the block alive) for SECONDS, or until
  *                     Ctrl-C when none is given
- *     info            this process: pid, view address, counters, attached processes
+ *     info            this process: pid, view address, counters, attached processes, and
+ *                     the owner and DACL of the mapping and of its lock event, in SDDL
  *     status          the processes attached to the block
  *
  * The block's name comes from MEMSCOPE_NAME (default Local\memscope): the DLL reads it when
  * it loads, before main.  Exit codes: 0 success, 1 the operation failed, 2 bad usage.
  */
 #include <windows.h>
+#include <aclapi.h>
 #include <getopt.h>
+#include <sddl.h>
 #include <shellapi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +46,7 @@ static void usage(FILE *f)
         "  set TEXT        store TEXT in the shared block\n"
         "  get             print the shared text\n"
         "  hold [SECONDS]  keep the block alive for SECONDS (default: until Ctrl-C)\n"
-        "  info            pid, view address, counters, attached processes\n"
+        "  info            pid, view address, counters, attached processes, security (SDDL)\n"
         "  status          list the processes attached to the block\n"
         "options:\n"
         "  --hold[=SECONDS]  after the command, keep the block alive (as `hold`)\n"
@@ -122,6 +125,43 @@ static int cmd_get(void)
     return 0;
 }
 
+/* Prints the owner and DACL of the named object that open() opens with READ_CONTROL, as
+ * SDDL ("O:<owner sid>D:P(A;;<rights>;;;<sid>)...").  GetSecurityInfo loads helper DLLs,
+ * which a host may do (the DLL, in DllMain, reads owners with GetKernelObjectSecurity). */
+static void print_sddl(const char *label, const WCHAR *name, BOOL event)
+{
+    HANDLE h = event ? OpenEventW(READ_CONTROL, FALSE, name)
+                     : OpenFileMappingW(READ_CONTROL, FALSE, name);
+    PSECURITY_DESCRIPTOR sd = NULL;
+    LPWSTR sddl = NULL;
+    DWORD err;
+
+    printf("%-12s ", label);
+    if (h == NULL) {
+        err = GetLastError();
+        printf("(not readable)\n");
+        fail(event ? "OpenEventW" : "OpenFileMappingW", err);
+        return;
+    }
+    err = GetSecurityInfo(h, SE_KERNEL_OBJECT,
+                          OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                          NULL, NULL, NULL, NULL, &sd);
+    if (err != ERROR_SUCCESS) {
+        printf("(not readable)\n");
+        fail("GetSecurityInfo", err);
+    } else if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(
+                   sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                   &sddl, NULL)) {
+        printf("(not readable)\n");
+        fail("ConvertSecurityDescriptorToStringSecurityDescriptorW", GetLastError());
+    } else {
+        printf("%ls\n", sddl);
+    }
+    LocalFree(sddl);
+    LocalFree(sd);
+    CloseHandle(h);
+}
+
 static int cmd_info(void)
 {
     MEMSCOPE_INFO info = { .cbSize = sizeof info };
@@ -145,6 +185,10 @@ static int cmd_info(void)
         MemscopeAttachedCount(&attached);
         printf("counter      %lld (shared block)\n", (long long)counter);
         printf("attached     %lu processes\n", (unsigned long)attached);
+        WCHAR lock[MEMSCOPE_NAME_MAX + 8];
+        swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", info.name);
+        print_sddl("security", info.name, FALSE);
+        print_sddl("lock event", lock, TRUE);
     }
     printf("global       %ld (ordinary DLL global: this process's copy)\n", (long)global);
     printf("section      %ld (PE section .shared: one copy for all processes)\n", (long)section);

@@ -13,7 +13,8 @@ exe="$top/build/$arch/memscope_tests.exe"
 
 if [ "$arch" = i686 ] && ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | grep -q 'ok installed'; }; then
     echo "run-tests: SKIP: i686 tests need wine32, which is not installed on this machine" \
-         "(the i686 build was checked statically by scripts/check-pe.sh)"
+         "(the i686 build was checked statically by scripts/check-pe.sh; the installed" \
+         "clients are built but not run by scripts/test-install.sh)"
     exit 0
 fi
 

@@ -4,6 +4,7 @@
  * parent chose, and prints what it observed as key=value lines for the parent to check.
  *
  *   info              status, pid, creator, created, view, slot, registration, attached
+ *   statustext        MemscopeStatusText         -> statustext=<text>
  *   set TEXT          MemscopeSetText            -> set=<error>
  *   get               MemscopeGetText            -> get=<error> text=<text>
  *   sset TEXT         SetSharedMem               -> sset=<BOOL> sseterr=<GetLastError>
@@ -250,6 +251,10 @@ int mst_child_main(int argc, char **argv)
         const char *a = i + 1 < argc ? argv[i + 1] : "";
         if (strcmp(c, "info") == 0) {
             cmd_info();
+        } else if (strcmp(c, "statustext") == 0) {
+            WCHAR buf[512];
+            DWORD err = MemscopeStatusText(buf, ARRAYSIZE(buf), NULL);
+            out_w("statustext", err == ERROR_SUCCESS ? buf : L"(too long)");
         } else if (strcmp(c, "set") == 0) {
             WCHAR *w = widen(a);
             out("set=%lu", (unsigned long)MemscopeSetText(w, (DWORD)wcslen(w)));

@@ -13,6 +13,15 @@
 
 #include "memscope.h"
 
+#ifdef MEMSCOPE_LINT
+/* For the static analysers only (make lint): a failed assertion does not come back to the
+ * test.  Check declares _ck_assert_failed without noreturn in its no-fork build because it
+ * leaves by longjmp; without this, every "ck_assert(p != NULL); p->x" reads as a possible
+ * NULL dereference. */
+void _ck_assert_failed(const char *file, int line, const char *expr, const char *msg, ...)
+    __attribute__((noreturn));
+#endif
+
 #define MST_CHILD_TIMEOUT_MS 60000   /* generous: CI machines under Wine can be slow */
 #define MST_OUT_MAX          16384
 
@@ -72,5 +81,6 @@ Suite *suite_block(void);
 Suite *suite_registry(void);
 Suite *suite_lock(void);
 Suite *suite_robust(void);
+Suite *suite_security(void);
 
 #endif

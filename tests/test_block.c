@@ -1,9 +1,14 @@
 /*
  * test_block.c: a foreign block under our name.  This test process plays the squatter: it
- * creates the mapping first, with content of its own; a child then loads memscope.dll on
- * that name.  The child must load, report the documented error from every accessor, and
- * leave every byte as it was.
+ * creates the mapping first, with content (and a descriptor) of its own, or takes the name
+ * with another kind of object; a child then loads memscope.dll on that name.  The child
+ * must load, report the documented error from every accessor, and leave every byte as it
+ * was.  The lock event's name ("<name>.lock") is squatted too: that degrades the lock to
+ * polling, it does not refuse the block (dll/lock.c says why).
  */
+#include <aclapi.h>
+#include <sddl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,15 +22,46 @@ typedef struct squat {
     unsigned char before[MEMSCOPE_BLOCK_SIZE];
 } squat;
 
-/* Creates a mapping of size bytes under a new name, zero-filled. */
-static void squat_create(squat *s, DWORD size)
+/* SECURITY_ATTRIBUTES from SDDL (LocalFree sa->lpSecurityDescriptor), or NULL security. */
+static SECURITY_ATTRIBUTES *sddl_attributes(SECURITY_ATTRIBUTES *sa, const WCHAR *sddl)
 {
+    if (sddl == NULL)
+        return NULL;
+    sa->nLength = sizeof *sa;
+    sa->bInheritHandle = FALSE;
+    ck_assert_msg(ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                      sddl, SDDL_REVISION_1, &sa->lpSecurityDescriptor, NULL),
+                  "ConvertStringSecurityDescriptorToSecurityDescriptorW(%ls): %lu", sddl,
+                  GetLastError());
+    return sa;
+}
+
+/* Creates a mapping of size bytes under a new name, zero-filled, with the descriptor of
+ * sddl (NULL: default security).  Returns the creation's error (ERROR_SUCCESS: created and
+ * mapped); the caller decides whether a failure is a skip. */
+static DWORD squat_create_sd(squat *s, DWORD size, const WCHAR *sddl)
+{
+    SECURITY_ATTRIBUTES sa;
+    SECURITY_ATTRIBUTES *psa = sddl_attributes(&sa, sddl);
     s->name = mst_new_name();
     s->size = size;
-    s->mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, size, s->name);
-    ck_assert_msg(s->mapping != NULL, "CreateFileMappingW: %lu", GetLastError());
+    s->mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, psa, PAGE_READWRITE, 0, size,
+                                    s->name);
+    DWORD err = s->mapping == NULL ? GetLastError() : ERROR_SUCCESS;
+    if (psa != NULL)
+        LocalFree(psa->lpSecurityDescriptor);
+    if (err != ERROR_SUCCESS)
+        return err;
+    /* The creator's handle has every right it asked for, whatever the DACL says. */
     s->view = MapViewOfFile(s->mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    ck_assert_ptr_nonnull(s->view);
+    ck_assert_msg(s->view != NULL, "MapViewOfFile: %lu", GetLastError());
+    return ERROR_SUCCESS;
+}
+
+static void squat_create(squat *s, DWORD size)
+{
+    DWORD err = squat_create_sd(s, size, NULL);
+    ck_assert_msg(err == ERROR_SUCCESS, "CreateFileMappingW: %lu", (unsigned long)err);
 }
 
 /* A header as memscope writes it, with this process as the creator. */
@@ -130,6 +166,29 @@ START_TEST(test_refuse_huge_text_length)
 }
 END_TEST
 
+/* Forged lengths: the header claims a 4 GiB block. */
+START_TEST(test_refuse_huge_size_field)
+{
+    squat s;
+    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
+    squat_valid_header(&s);
+    ((MEMSCOPE_HEADER *)s.view)->size = 0xFFFFFFFFu;
+    ((MEMSCOPE_BLOCK *)s.view)->text_len = 0xFFFFFFFFu;
+    expect_refused(&s, ERROR_BAD_LENGTH);
+}
+END_TEST
+
+/* A text length one past the maximum: the boundary, not just an absurd value. */
+START_TEST(test_refuse_text_length_one_past)
+{
+    squat s;
+    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
+    squat_valid_header(&s);
+    ((MEMSCOPE_BLOCK *)s.view)->text_len = MEMSCOPE_TEXT_MAX + 1;
+    expect_refused(&s, ERROR_INVALID_DATA);
+}
+END_TEST
+
 /* Magic still 0: a creator that never published.  The opener waits a bounded time. */
 START_TEST(test_refuse_unpublished)
 {
@@ -151,6 +210,139 @@ START_TEST(test_refuse_name_taken_by_mutex)
     ck_assert_int_eq(mst_num(&c, "sseterr"), ERROR_INVALID_HANDLE);
     ck_assert_int_ge(mst_num(&c, "section"), 1);
     CloseHandle(m);
+}
+END_TEST
+
+/* The name belongs to an event: the same refusal as for a mutex. */
+START_TEST(test_refuse_name_taken_by_event)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    HANDLE e = CreateEventW(NULL, TRUE, FALSE, name);
+    ck_assert_ptr_nonnull(e);
+    mst_run(&c, name, "info allcalls");
+    ck_assert_int_eq(mst_num(&c, "status"), ERROR_INVALID_HANDLE);
+    ck_assert_int_eq(mst_num(&c, "r_MemscopeSetText"), ERROR_INVALID_HANDLE);
+    ck_assert_int_eq(mst_num(&c, "r_MemscopeLock"), ERROR_INVALID_HANDLE);
+    ck_assert_uint_eq(WaitForSingleObject(e, 0), WAIT_TIMEOUT);   /* nobody signalled it */
+    CloseHandle(e);
+}
+END_TEST
+
+/* A block laid out right, but whose DACL grants everyone read only: memscope maps
+ * read-write or not at all, so the open is denied (Wine enforces DACLs too). */
+START_TEST(test_refuse_read_only_dacl)
+{
+    squat s;
+    DWORD err = squat_create_sd(&s, MEMSCOPE_BLOCK_SIZE, L"D:P(A;;GR;;;WD)");
+    ck_assert_msg(err == ERROR_SUCCESS, "CreateFileMappingW(read-only DACL): %lu",
+                  (unsigned long)err);
+    squat_valid_header(&s);
+    expect_refused(&s, ERROR_ACCESS_DENIED);
+}
+END_TEST
+
+/* A block laid out right and open to everyone, but owned by someone other than this user
+ * (here BUILTIN\Administrators, which an elevated process may assign): refused on the
+ * owner alone.  Needs a platform that lets the squatter assign that owner and reports it. */
+START_TEST(test_refuse_foreign_owner)
+{
+    squat s;
+    PSID owner = NULL;
+    PSECURITY_DESCRIPTOR sd = NULL;
+    BYTE admins[SECURITY_MAX_SID_SIZE];
+    DWORD cb = sizeof admins;
+
+    DWORD err = squat_create_sd(&s, MEMSCOPE_BLOCK_SIZE, L"O:BAD:P(A;;GA;;;WD)");
+    if (err != ERROR_SUCCESS) {
+        printf("SKIP: foreign block: this process may not make BUILTIN\\Administrators "
+               "the owner of a mapping (CreateFileMappingW: %lu): owner check not shown\n",
+               (unsigned long)err);
+        return;
+    }
+    ck_assert(CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, admins, &cb));
+    err = GetSecurityInfo(s.mapping, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, &owner,
+                          NULL, NULL, NULL, &sd);
+    BOOL assigned = err == ERROR_SUCCESS && owner != NULL && EqualSid(owner, admins);
+    LocalFree(sd);
+    if (!assigned) {
+        printf("SKIP: foreign block: the platform did not record the owner asked for "
+               "(GetSecurityInfo: %lu): owner check not shown\n", (unsigned long)err);
+        squat_done(&s);
+        return;
+    }
+    squat_valid_header(&s);
+    expect_refused(&s, ERROR_INVALID_OWNER);
+}
+END_TEST
+
+/* The lock event's name squatted: by a mutex, by an event another owner holds, by an event
+ * whose DACL keeps us out.  The block is still used; the lock polls instead of waiting on
+ * the event, still excludes (a second, non-recursive lock times out), and the status text
+ * says why. */
+static void expect_lock_degraded(const WCHAR *name, const char *why)
+{
+    mst_child c;
+    mst_run(&c, name, "info lock 0 lock 200 unlock lockedinc 3 lockstate statustext");
+    ck_assert_int_eq(mst_num(&c, "status"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "lock"), ERROR_SUCCESS);
+    /* mst_val gives the first "lock=": the second lock is the next one. */
+    const char *second = strstr(mst_val(&c, "lock") + 1, "\nlock=");
+    ck_assert_msg(second != NULL && strtoul(second + 6, NULL, 10) == ERROR_TIMEOUT,
+                  "a second lock by the holder did not time out:\n%s", c.text);
+    ck_assert_int_eq(mst_num(&c, "unlock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "lockedinc"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "total"), 3);
+    const char *text = mst_str(&c, "statustext");
+    ck_assert_msg(strstr(text, "lock event") != NULL && strstr(text, "polls") != NULL &&
+                  strstr(text, why) != NULL, "status text does not say the lock polls "
+                  "because of '%s': %s", why, text);
+}
+
+static const WCHAR *lock_name(const WCHAR *name)
+{
+    static WCHAR lock[MEMSCOPE_NAME_MAX + 8];
+    swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", name);
+    return lock;
+}
+
+START_TEST(test_lock_name_taken_by_mutex)
+{
+    const WCHAR *name = mst_new_name();
+    HANDLE m = CreateMutexW(NULL, FALSE, lock_name(name));
+    ck_assert_ptr_nonnull(m);
+    expect_lock_degraded(name, ", 6)");                /* ERROR_INVALID_HANDLE */
+    CloseHandle(m);
+}
+END_TEST
+
+START_TEST(test_lock_event_read_only_dacl)
+{
+    const WCHAR *name = mst_new_name();
+    SECURITY_ATTRIBUTES sa;
+    HANDLE e = CreateEventW(sddl_attributes(&sa, L"D:P(A;;GR;;;WD)"), FALSE, FALSE,
+                            lock_name(name));
+    LocalFree(sa.lpSecurityDescriptor);
+    ck_assert_ptr_nonnull(e);
+    expect_lock_degraded(name, ", 5)");                /* ERROR_ACCESS_DENIED */
+    CloseHandle(e);
+}
+END_TEST
+
+START_TEST(test_lock_event_foreign_owner)
+{
+    const WCHAR *name = mst_new_name();
+    SECURITY_ATTRIBUTES sa;
+    HANDLE e = CreateEventW(sddl_attributes(&sa, L"O:BAD:P(A;;GA;;;WD)"), FALSE, FALSE,
+                            lock_name(name));
+    LocalFree(sa.lpSecurityDescriptor);
+    if (e == NULL) {
+        printf("SKIP: lock event: this process may not make BUILTIN\\Administrators the "
+               "owner of an event (CreateEventW: %lu)\n", GetLastError());
+        return;
+    }
+    expect_lock_degraded(name, "owner is not this user");
+    CloseHandle(e);
 }
 END_TEST
 
@@ -196,8 +388,16 @@ Suite *suite_block(void)
     tcase_add_test(tc, test_refuse_small_section);
     tcase_add_test(tc, test_refuse_wrong_size_field);
     tcase_add_test(tc, test_refuse_huge_text_length);
+    tcase_add_test(tc, test_refuse_huge_size_field);
+    tcase_add_test(tc, test_refuse_text_length_one_past);
     tcase_add_test(tc, test_refuse_unpublished);
     tcase_add_test(tc, test_refuse_name_taken_by_mutex);
+    tcase_add_test(tc, test_refuse_name_taken_by_event);
+    tcase_add_test(tc, test_refuse_read_only_dacl);
+    tcase_add_test(tc, test_refuse_foreign_owner);
+    tcase_add_test(tc, test_lock_name_taken_by_mutex);
+    tcase_add_test(tc, test_lock_event_read_only_dacl);
+    tcase_add_test(tc, test_lock_event_foreign_owner);
     tcase_add_test(tc, test_refuse_name_too_long);
     tcase_add_test(tc, test_accept_valid_foreign_block);
     suite_add_tcase(s, tc);

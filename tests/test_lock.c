@@ -88,8 +88,8 @@ START_TEST(test_exact_totals_under_contention)
     mst_run(&check, name, "lockstate counter");
     SetEvent(ego);
     ck_assert_uint_eq(mst_finish(&keeper), 0);
-    ck_assert_int_eq(mst_num(&check, "total"), PROCS * EACH);
-    ck_assert_int_eq(mst_num(&check, "counter"), PROCS * EACH);
+    ck_assert_int_eq(mst_num(&check, "total"), (long long)PROCS * EACH);
+    ck_assert_int_eq(mst_num(&check, "counter"), (long long)PROCS * EACH);
     ck_assert_int_eq(mst_num(&check, "abandoned"), 0);
     CloseHandle(ev);
     CloseHandle(ego);

@@ -12,11 +12,15 @@ static BOOL list_has(const char *list, DWORD pid)
 {
     char want[16];
     snprintf(want, sizeof want, "%lu", (unsigned long)pid);
-    for (const char *p = list; p != NULL && *p; ) {
+    if (list == NULL)
+        return FALSE;
+    for (const char *p = list; *p; p++) {       /* one comma-separated entry a turn */
         size_t n = strcspn(p, ",");
         if (n == strlen(want) && strncmp(p, want, n) == 0)
             return TRUE;
-        p = p[n] ? p + n + 1 : NULL;
+        p += n;
+        if (*p == 0)
+            break;
     }
     return FALSE;
 }

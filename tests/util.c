@@ -57,10 +57,13 @@ static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char 
 
     memset(c, 0, sizeof *c);
     if (exe == NULL) {
-        ck_assert(GetModuleFileNameA(NULL, self, MAX_PATH) > 0);
+        DWORD n = GetModuleFileNameA(NULL, self, MAX_PATH);
+        ck_assert_msg(n > 0 && n < MAX_PATH, "GetModuleFileNameA: %lu", GetLastError());
         exe = self;
     }
     vsnprintf(args, sizeof args, fmt, ap);
+    /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameA's
+     * buffer as an input, but the call fills it (and n > 0 was asserted) */
     snprintf(cmd, sizeof cmd, "\"%s\" --child %s", exe, args);
     ck_assert_msg(CreatePipe(&rd, &wr, &sa, 65536), "CreatePipe: %lu", GetLastError());
     ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));

@@ -1,0 +1,157 @@
+/*
+ * test_security.c: the descriptor memscope creates its named objects with, read back the
+ * way any program would (GetSecurityInfo): owner this user, a protected DACL of exactly two
+ * entries granting all rights of the object type to this user and to LocalSystem.
+ *
+ * A child creates the block and holds it; this process inspects the objects by name.
+ * Where the platform does not implement a call, the test prints a SKIP line saying which.
+ */
+#include <aclapi.h>
+#include <sddl.h>
+#include <stdio.h>
+
+#include "mstest.h"
+
+static BYTE g_user[SECURITY_MAX_SID_SIZE];
+
+static PSID user_sid(void)
+{
+    HANDLE token;
+    union {
+        TOKEN_USER tu;
+        /* cppcheck-suppress unusedStructMember ; it sizes the union: TOKEN_USER + its SID */
+        BYTE bytes[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+    } info;
+    DWORD got;
+    ck_assert_msg(OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token),
+                  "OpenProcessToken: %lu", GetLastError());
+    ck_assert_msg(GetTokenInformation(token, TokenUser, &info, sizeof info, &got),
+                  "GetTokenInformation: %lu", GetLastError());
+    ck_assert(CopySid(sizeof g_user, (PSID)g_user, info.tu.User.Sid));
+    CloseHandle(token);
+    return (PSID)g_user;
+}
+
+static char *sid_text(PSID sid)
+{
+    static char s[4][200];
+    static int next;
+    char *out = s[next++ % 4];
+    LPSTR str = NULL;
+    if (sid != NULL && ConvertSidToStringSidA(sid, &str)) {
+        snprintf(out, sizeof s[0], "%s", str);
+        LocalFree(str);
+    } else {
+        snprintf(out, sizeof s[0], "(none)");
+    }
+    return out;
+}
+
+/* Checks the descriptor of h.  Returns FALSE (after printing a SKIP line) when the platform
+ * does not implement GetSecurityInfo for kernel objects. */
+static BOOL check_descriptor(HANDLE h, const char *what, DWORD access)
+{
+    PSID owner = NULL;
+    PACL dacl = NULL;
+    PSECURITY_DESCRIPTOR sd = NULL;
+    SECURITY_DESCRIPTOR_CONTROL control;
+    DWORD revision;
+    BYTE system_buf[SECURITY_MAX_SID_SIZE];
+    DWORD cb = sizeof system_buf;
+    PSID me = user_sid();
+    BOOL saw_me = FALSE, saw_system = FALSE;
+
+    DWORD err = GetSecurityInfo(h, SE_KERNEL_OBJECT,
+                                OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                                &owner, NULL, &dacl, NULL, &sd);
+    if (err == ERROR_CALL_NOT_IMPLEMENTED || err == ERROR_NOT_SUPPORTED) {
+        printf("SKIP: security: GetSecurityInfo on the %s is not implemented here (%lu): "
+               "its descriptor was not checked\n", what, (unsigned long)err);
+        return FALSE;
+    }
+    ck_assert_msg(err == ERROR_SUCCESS, "GetSecurityInfo(%s): %lu", what, (unsigned long)err);
+    ck_assert(CreateWellKnownSid(WinLocalSystemSid, NULL, system_buf, &cb));
+
+    ck_assert_msg(owner != NULL && EqualSid(owner, me), "%s owner is %s, not this user %s",
+                  what, sid_text(owner), sid_text(me));
+    ck_assert_msg(dacl != NULL, "%s has a NULL DACL (everyone may do anything)", what);
+    ck_assert(GetSecurityDescriptorControl(sd, &control, &revision));
+    ck_assert_msg(control & SE_DACL_PROTECTED, "%s DACL is not protected", what);
+    ck_assert_msg(dacl->AceCount == 2, "%s DACL has %u entries, not 2", what, dacl->AceCount);
+    for (DWORD i = 0; i < dacl->AceCount; i++) {
+        ACCESS_ALLOWED_ACE *ace;
+        ck_assert(GetAce(dacl, i, (void **)&ace));
+        ck_assert_msg(ace->Header.AceType == ACCESS_ALLOWED_ACE_TYPE,
+                      "%s entry %lu is of type %u, not allow", what, i, ace->Header.AceType);
+        ck_assert_msg(ace->Mask == access, "%s entry %lu grants 0x%lx, not 0x%lx", what, i,
+                      (unsigned long)ace->Mask, (unsigned long)access);
+        PSID sid = (PSID)&ace->SidStart;
+        if (EqualSid(sid, me))
+            saw_me = TRUE;
+        else if (EqualSid(sid, (PSID)system_buf))
+            saw_system = TRUE;
+        else
+            ck_abort_msg("%s entry %lu grants %s, neither this user nor SYSTEM", what, i,
+                         sid_text(sid));
+    }
+    ck_assert_msg(saw_me && saw_system, "%s DACL lacks this user or SYSTEM", what);
+    LocalFree(sd);
+    return TRUE;
+}
+
+START_TEST(test_descriptor_user_and_system_only)
+{
+    const WCHAR *name = mst_new_name();
+    WCHAR lock[MEMSCOPE_NAME_MAX + 8];
+    char ready[64], go[64];
+    HANDLE ev = mst_new_event(ready, sizeof ready), ego = mst_new_event(go, sizeof go);
+    mst_child keeper;
+
+    mst_start(&keeper, name, "info ready %s wait %s", ready, go);
+    mst_wait_event(ev, "the child to create the block");
+    HANDLE map = OpenFileMappingW(READ_CONTROL, FALSE, name);
+    ck_assert_msg(map != NULL, "OpenFileMappingW: %lu", GetLastError());
+    swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", name);
+    HANDLE lev = OpenEventW(READ_CONTROL, FALSE, lock);
+    ck_assert_msg(lev != NULL, "OpenEventW(.lock): %lu", GetLastError());
+
+    if (check_descriptor(map, "mapping", SECTION_ALL_ACCESS))
+        check_descriptor(lev, "lock event", EVENT_ALL_ACCESS);
+
+    SetEvent(ego);
+    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    ck_assert_int_eq(mst_num(&keeper, "created"), 1);
+    CloseHandle(map);
+    CloseHandle(lev);
+    CloseHandle(ev);
+    CloseHandle(ego);
+}
+END_TEST
+
+/* Tight, not closed: this user, by name, can still open and map its own block read-write
+ * (what every other memscope process of the user does). */
+START_TEST(test_descriptor_grants_this_user_rw)
+{
+    MEMSCOPE_INFO info = { .cbSize = sizeof info };
+    ck_assert_uint_eq(MemscopeGetInfo(&info), ERROR_SUCCESS);
+    HANDLE h = OpenFileMappingW(FILE_MAP_READ | FILE_MAP_WRITE, FALSE, info.name);
+    ck_assert_msg(h != NULL, "this user cannot open its own block read-write: %lu",
+                  GetLastError());
+    void *v = MapViewOfFile(h, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(((MEMSCOPE_HEADER *)v)->magic, MEMSCOPE_MAGIC);
+    UnmapViewOfFile(v);
+    CloseHandle(h);
+}
+END_TEST
+
+Suite *suite_security(void)
+{
+    Suite *s = suite_create("security descriptor");
+    TCase *tc = tcase_create("user and SYSTEM only");
+    tcase_add_checked_fixture(tc, NULL, mst_teardown);
+    tcase_add_test(tc, test_descriptor_user_and_system_only);
+    tcase_add_test(tc, test_descriptor_grants_this_user_rw);
+    suite_add_tcase(s, tc);
+    return s;
+}
