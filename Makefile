@@ -179,8 +179,8 @@ check:
 	         scripts/install-deps.sh $(ARCH); }
 	$(MAKE) all
 	$(MAKE) check-exports
-	scripts/run-tests.sh $(ARCH)
 	scripts/test-install.sh $(ARCH)
+	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
 
 clean:
 	rm -rf $(B)
