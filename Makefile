@@ -63,8 +63,10 @@ $(B)/memscope.dll: $(DLL_OBJ) $(B)/memscope.def
 $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
-$(B)/memscope.exe: host/memscope.c dll/memscope.h $(B)/libmemscope.dll.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmemscope.dll.a $(STATIC) -lshell32
+# The CLI with its tour (tour.c, tour_child.c) and its live view (watch.c).
+EXE_SRC  := host/memscope.c host/tour.c host/tour_child.c host/watch.c
+$(B)/memscope.exe: $(EXE_SRC) host/tour.h dll/memscope.h $(B)/libmemscope.dll.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(EXE_SRC) $(B)/libmemscope.dll.a $(STATIC) -lshell32
 
 # Microsoft's sample client, unchanged but for its include: it declares nothing itself and
 # links by name through the import library.

@@ -2,7 +2,7 @@
  * internal.h: what the DLL's files share inside one process.  Nothing here is exported.
  *
  * Prefixes: ms_log_ (log.c), ms_proc_ (process identity, procid.c), ms_map_ (the mapping,
- * mapping.c), ms_lock_ (lock.c), ms_reg_ (registry.c), ms_text_ (text.c).
+ * mapping.c), ms_lock_ (lock.c), ms_notify_ (notify.c), ms_reg_ (registry.c), ms_text_ (text.c).
  */
 #ifndef MEMSCOPE_INTERNAL_H
 #define MEMSCOPE_INTERNAL_H
@@ -80,6 +80,11 @@ DWORD ms_lock_open(void);
 void ms_lock_close(void);
 DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms);
 void ms_lock_release(MEMSCOPE_BLOCK *b);
+
+/* notify.c */
+DWORD ms_notify_open(void);
+void ms_notify_close(void);
+void ms_notify_signal(void);
 
 /* registry.c */
 void ms_reg_attach(void);

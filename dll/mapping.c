@@ -157,6 +157,7 @@ void ms_map_attach(void)
                   ms_g.created_here ? L"created by this process" : L"opened the existing block",
                   (unsigned long)view->header.creator_pid);
     ms_lock_open();
+    ms_notify_open();     /* before the registry: attaching is a change watchers show */
     ms_reg_attach();
     return;
 
@@ -180,6 +181,7 @@ void ms_map_detach(BOOL process_terminating)
     if (process_terminating)
         return;
     ms_lock_close();
+    ms_notify_close();
     if (!UnmapViewOfFile(ms_g.block))
         ms_log_win32("map-detach-unmap", "UnmapViewOfFile", GetLastError());
     if (!CloseHandle(ms_g.mapping))
