@@ -89,6 +89,7 @@ static struct {
     int fault_step;            /* --fault STEP:KIND: child 2 misbehaves at STEP */
     char fault_kind[8];
     BOOL fault_done;
+    BOOL starting;             /* a child's start-up hello: never a fault's target */
     WCHAR exe[MAX_PATH];
     WCHAR name[MEMSCOPE_NAME_MAX + 1];       /* the tour's block */
     char name8[3 * MEMSCOPE_NAME_MAX + 1];
@@ -519,7 +520,7 @@ static BOOL send_cmd(child *c, const char *fmt, ...)
     vsnprintf(line, sizeof line - 1, fmt, ap);
     va_end(ap);
     /* Fault injection (--fault STEP:KIND): child 2 gets "hang" or "crash" instead. */
-    if (T.fault_step > 0 && T.fault_step == T.step && !T.fault_done &&
+    if (T.fault_step > 0 && T.fault_step == T.step && !T.fault_done && !T.starting &&
         c->index == (T.nkids >= 2 ? 2 : 1)) {
         T.fault_done = TRUE;
         snprintf(line, sizeof line - 1, "%s", T.fault_kind);
@@ -616,7 +617,10 @@ static BOOL start_child(child *c, int index)
 {
     if (!spawn(c, index, T.name))
         return FALSE;
-    if (!ask(c, "hello"))
+    T.starting = TRUE;
+    BOOL ok = ask(c, "hello");
+    T.starting = FALSE;
+    if (!ok)
         return FALSE;
     snprintf(c->hello, sizeof c->hello, "%s", c->reply);
     return TRUE;

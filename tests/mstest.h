@@ -64,5 +64,6 @@ Suite *suite_scope(void);
 Suite *suite_block(void);
 Suite *suite_registry(void);
 Suite *suite_lock(void);
+Suite *suite_tour(void);
 
 #endif
