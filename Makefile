@@ -3,6 +3,7 @@
 #   make                 build x86_64 into build/x86_64/
 #   make ARCH=i686       build 32-bit into build/i686/
 #   make check           build and run the Check suites under Wine (installs what is missing)
+#   make demo            build and run the guided tour under Wine (docs/tour.md)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
 #   make clean           remove build/<ARCH> (build/deps and the Wine prefixes stay)
 
@@ -37,7 +38,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports
+.PHONY: all check deps clean dll exe tests check-exports demo
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
@@ -101,6 +102,17 @@ check:
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/run-tests.sh $(ARCH)
+
+# The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
+# mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.
+DEMO_PROCS ?= 3
+demo:
+	@command -v $(CC) >/dev/null && command -v wine >/dev/null \
+	    || { echo "make demo: toolchain or Wine missing: running scripts/install-deps.sh $(ARCH)"; \
+	         scripts/install-deps.sh $(ARCH); }
+	$(MAKE) dll exe
+	cd $(B) && ../../scripts/wine-run.sh --timeout 120 ./memscope.exe tour --procs $(DEMO_PROCS) \
+	    --file tour-file.bin
 
 clean:
 	rm -rf $(B)

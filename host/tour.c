@@ -73,7 +73,7 @@ static struct {
     int nrows;
     char cell[ST_ROWS][ST_COLS][ST_CELL];
     int nnotes;
-    char note[ST_NOTES][200];
+    char note[ST_NOTES][320];
     int nfacts;
     struct { char key[40]; char val[ST_CELL]; fact_kind kind; } fact[ST_FACTS];
     verdict_t result;
@@ -265,23 +265,24 @@ static const char *result_name(verdict_t v)
 static void wrap(const char *text, int first_col, int indent)
 {
     int col = first_col;
-    const char *p = text;
-    while (*p) {
+    BOOL first = TRUE;
+    for (const char *p = text; *p;) {
+        while (*p == ' ')
+            p++;
         size_t w = strcspn(p, " ");
-        if (col > indent && col + (int)w > 96) {
+        if (w == 0)
+            break;
+        if (!first && col + 1 + (int)w > 96) {
             printf("\n%*s", indent, "");
             col = indent;
+        } else if (!first) {
+            putchar(' ');
+            col++;
         }
         fwrite(p, 1, w, stdout);
         col += (int)w;
         p += w;
-        if (*p == ' ') {
-            p++;
-            if (col < 96 && *p) {
-                putchar(' ');
-                col++;
-            }
-        }
+        first = FALSE;
     }
     putchar('\n');
 }
@@ -658,9 +659,9 @@ static void describe_peek(const char *line, int i, char *out, size_t cap)
     snprintf(key, sizeof key, "v%d", i);
     kv(line, key, val, sizeof val);
     if (strcmp(state, "commit") == 0)
-        snprintf(out, cap, "its own memory, holding %s", val);
+        snprintf(out, cap, "memory holding %s", val);
     else
-        snprintf(out, cap, "%s (nothing there)", state);
+        snprintf(out, cap, "%s: nothing there", state);
 }
 
 static void step1(void)
@@ -668,8 +669,8 @@ static void step1(void)
     step_begin(1, "Memory from HeapAlloc, VirtualAlloc, GlobalAlloc and LocalAlloc is "
                "reachable only by the process that allocated it.");
     step_cols("child", "child", "pid", "pid", "allocator", "allocator", "address", "address",
-              "value", "value it stored and read back", "peer", "another child",
-              "peer_found", "what that child finds at the same address", NULL);
+              "value", "stored, read back", "peer", "other child", "peer_found",
+              "what the other child finds at that address", NULL);
     uint64_t addr[TOUR_PROCS_MAX][4];
     static char answer[TOUR_PROCS_MAX][TOUR_LINE_MAX];   /* each child's "alloc" answer */
     BOOL have[TOUR_PROCS_MAX] = { 0 };
@@ -714,7 +715,7 @@ static void step1(void)
                     free_n++;
                 describe_peek(p->reply, k + 1, found, sizeof found);
                 if (strcmp(state, "commit") == 0 && seen == (long long)p->pid * 10 + k + 1)
-                    strcat(found, " (its own value)");
+                    strcat(found, ", its own value");
                 snprintf(pcol, sizeof pcol, "%d (pid %lu)", p->index, (unsigned long)p->pid);
             }
             snprintf(v, sizeof v, "%lld", stored);
@@ -736,9 +737,9 @@ static void step1(void)
                 "at another's addresses.");
     else if (own_ok == allocations && peeks == allocations && saw_owner == 0)
         verdict(V_HOLDS, "every child read back its own 4 values. Another child, looking at "
-                "the same %d numeric addresses in its own address space, found free memory at "
-                "%d and its own, different data at %d, never the owner's value: a pointer "
-                "means nothing in another process.", peeks, free_n, other);
+                "the same %d numeric addresses in its own address space, found nothing at %d "
+                "of them and its own, different data at %d, never the owner's value: a "
+                "pointer means nothing in another process.", peeks, free_n, other);
     else
         verdict(V_FAILS, "%d of %d values read back by their owner; %d of %d looks from "
                 "another process found the owner's value.", own_ok, allocations, saw_owner,
@@ -751,8 +752,8 @@ static void step2(void)
     step_begin(2, "Memory a DLL allocates lives in the address space of the process that "
                "called it: other processes using the same DLL cannot reach it.");
     step_cols("child", "child", "pid", "pid", "dll", "memscope.dll at", "address",
-              "its private text at", "text", "text (HeapAlloc in the DLL)", "peer",
-              "another child", "peer_found", "what that child finds there", NULL);
+              "private text at", "text", "text the DLL stored", "peer", "other child",
+              "peer_found", "what the other child finds there", NULL);
     uint64_t addr[TOUR_PROCS_MAX] = { 0 };
     char text[TOUR_PROCS_MAX][64];
     int texts = 0, own_ok = 0, peeks = 0, saw_owner = 0, saw_own = 0;
@@ -788,7 +789,7 @@ static void step2(void)
         char theirs[64];
         snprintf(theirs, sizeof theirs, "private-of-%lu", (unsigned long)p->pid);
         if (strcmp(state, "commit") != 0)
-            snprintf(found, sizeof found, "%s (nothing there)", state);
+            snprintf(found, sizeof found, "%s: nothing there", state);
         else if (strcmp(seen, text[i]) == 0)
             snprintf(found, sizeof found, "\"%s\": the owner's text!", seen), saw_owner++;
         else if (strcmp(seen, theirs) == 0)
@@ -906,9 +907,9 @@ static void step4(void)
     step_begin(4, "Each process maps its own view of the same physical pages; the view's "
                "address may differ from process to process, unless MapViewOfFileEx maps it at "
                "a chosen address.");
-    step_cols("child", "child", "pid", "pid", "dll_view", "view (DllMain, MapViewOfFile)",
-              "second_view", "2nd view (after its own reservations)", "fixed_view",
-              "3rd view (MapViewOfFileEx)", "counter", "counter via views 1/2/3", NULL);
+    step_cols("child", "child", "pid", "pid", "dll_view", "view (DllMain)", "second_view",
+              "2nd view (MapViewOfFile)", "fixed_view", "3rd view (MapViewOfFileEx)",
+              "counter", "counter via 1/2/3", NULL);
     memset(&V, 0, sizeof V);
     int n = 0, tried = 0, mapped = 0, agree = 0;
     for (int i = 0; i < T.nkids; i++) {
@@ -1386,12 +1387,11 @@ static void step7(void)
 {
     step_begin(7, "Several writers must synchronise their access to shared memory.");
     step_cols("way", "way", "expected", "increments", "counted", "counted", "lost", "lost",
-              "slowest_ms", "slowest child (ms)", "overlap_ms", "two or more running (ms)",
-              NULL);
+              "slowest_ms", "slowest (ms)", "overlap_ms", "overlap (ms)", NULL);
     static const char *modes[3] = { "racy", "atomic", "locked" };
-    static const char *ways[3] = { "read, add, write (MemscopeRacyIncrement)",
-                                   "InterlockedIncrement64 (MemscopeCounterIncrement)",
-                                   "under the block's lock (MemscopeLockedIncrement)" };
+    static const char *ways[3] = { "racy: read, add, write",
+                                   "atomic: InterlockedIncrement64",
+                                   "locked: the block's lock" };
     round r[3] = { 0 };
     BOOL ok[3] = { 0 };
     WCHAR go_name[MEMSCOPE_NAME_MAX + 8];
@@ -1423,6 +1423,9 @@ static void step7(void)
                      ok[m] ? s : "-", ok[m] ? o : "-");
         }
         CloseHandle(go);
+        note("all racers wait on the named manual-reset event %s and start when the tour "
+             "sets it; overlap: how long two or more of them were incrementing at once "
+             "(QueryPerformanceCounter in each child).", go8);
     }
     static const char *fk[3] = { "racy", "atomic", "locked" };
     for (int m = 0; m < 3; m++) {
@@ -1494,8 +1497,10 @@ static void step8(void)
     snprintf(gs, sizeof gs, "%ld (never +1)", (long)pg);
     snprintf(ss, sizeof ss, "%ld (never +1)", (long)ps);
     step_row("tour (parent)", pid, hex((uintptr_t)GetModuleHandleW(L"memscope.dll"), d), gs, ss);
-    note("the .shared counter counts every increment since the DLL file was first loaded by "
-         "a process still running (the parent keeps it loaded), so it starts above 0.");
+    if (n > 0)
+        note("before the children, the .shared counter was %lld: it counts every increment "
+             "made since the DLL was loaded by the first process still running (the parent "
+             "keeps it loaded throughout).", first - 1);
     fact_num("children", n);
     fact_num("globals_one", ones);
     fact_num("section_consecutive", steps_ok);
