@@ -489,7 +489,7 @@ done:
 
 /* Waits for an overlapped operation on h for at most ms.  Returns TRUE when it completed
  * (OUT *n: bytes), FALSE on timeout (the operation is cancelled) or failure (*err). */
-static BOOL finish_io(child *c, HANDLE h, OVERLAPPED *ov, DWORD ms, DWORD *n, DWORD *err)
+static BOOL finish_io(HANDLE h, OVERLAPPED *ov, DWORD ms, DWORD *n, DWORD *err)
 {
     *err = GetLastError();
     if (*err != ERROR_IO_PENDING)
@@ -501,7 +501,6 @@ static BOOL finish_io(child *c, HANDLE h, OVERLAPPED *ov, DWORD ms, DWORD *n, DW
         *err = w == WAIT_TIMEOUT ? ERROR_TIMEOUT : GetLastError();
         return FALSE;
     }
-    (void)c;
     if (!GetOverlappedResult(h, ov, n, FALSE)) {
         *err = GetLastError();
         return FALSE;
@@ -531,7 +530,7 @@ static BOOL send_cmd(child *c, const char *fmt, ...)
     DWORD n = 0, err;
     ResetEvent(c->io_event);
     if (!WriteFile(c->to, line, (DWORD)strlen(line), &n, &ov) &&
-        !finish_io(c, c->to, &ov, T.timeout, &n, &err)) {
+        !finish_io(c->to, &ov, T.timeout, &n, &err)) {
         child_lost(c, err == ERROR_TIMEOUT);
         return FALSE;
     }
@@ -570,7 +569,7 @@ static BOOL recv_reply(child *c, DWORD ms)
         DWORD got = 0, err;
         ResetEvent(c->io_event);
         if (!ReadFile(c->from, c->buf + c->len, (DWORD)(sizeof c->buf - 1 - c->len), &got, &ov) &&
-            !finish_io(c, c->from, &ov, (DWORD)(deadline - now), &got, &err)) {
+            !finish_io(c->from, &ov, (DWORD)(deadline - now), &got, &err)) {
             child_lost(c, err == ERROR_TIMEOUT);   /* else broken pipe: it exited */
             return FALSE;
         }
