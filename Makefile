@@ -3,6 +3,7 @@
 #   make                 build x86_64 into build/x86_64/
 #   make ARCH=i686       build 32-bit into build/i686/
 #   make check           build and run the Check suites under Wine (installs what is missing)
+#   make demo            build and run the guided tour under Wine (docs/tour.md)
 #   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
 #   make fuzz            libFuzzer + ASan + UBSan on dll/validate.c, natively (FUZZ_RUNS runs)
@@ -52,7 +53,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports bench bench-build fuzz fuzz-smoke lint install dist distcheck
+.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
@@ -102,8 +103,10 @@ $(B)/memscope.dll: $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def
 $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
-$(B)/memscope.exe: host/memscope.c dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/obj/memscope-exe.res.o $(B)/libmemscope.dll.a $(STATIC) \
+# The CLI with its tour (tour.c, tour_child.c) and its live view (watch.c).
+EXE_SRC  := host/memscope.c host/tour.c host/tour_child.c host/watch.c
+$(B)/memscope.exe: $(EXE_SRC) host/tour.h dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
+	$(CC) $(ALL_CFLAGS) -o $@ $(EXE_SRC) $(B)/obj/memscope-exe.res.o $(B)/libmemscope.dll.a $(STATIC) \
 	    -lshell32 -ladvapi32
 
 # Microsoft's sample client, unchanged but for its include: it declares nothing itself and
@@ -181,6 +184,17 @@ check:
 	$(MAKE) check-exports
 	scripts/test-install.sh $(ARCH)
 	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
+
+# The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
+# mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.
+DEMO_PROCS ?= 3
+demo:
+	@command -v $(CC) >/dev/null && command -v wine >/dev/null \
+	    || { echo "make demo: toolchain or Wine missing: running scripts/install-deps.sh $(ARCH)"; \
+	         scripts/install-deps.sh $(ARCH); }
+	$(MAKE) dll exe
+	cd $(B) && ../../scripts/wine-run.sh --timeout 120 ./memscope.exe tour --procs $(DEMO_PROCS) \
+	    --file tour-file.bin
 
 clean:
 	rm -rf $(B)

@@ -2,8 +2,8 @@
  * internal.h: what the DLL's files share inside one process.  Nothing here is exported.
  *
  * Prefixes: ms_log_ (log.c), ms_proc_ (process identity, procid.c), ms_map_ (the mapping,
- * mapping.c), ms_lock_ (lock.c), ms_mutex_ (mutexlock.c), ms_reg_ (registry.c), ms_text_
- * (text.c), ms_sec_ (object security, security.c).
+ * mapping.c), ms_lock_ (lock.c), ms_mutex_ (mutexlock.c), ms_notify_ (notify.c), ms_reg_
+ * (registry.c), ms_text_ (text.c), ms_sec_ (object security, security.c).
  */
 #ifndef MEMSCOPE_INTERNAL_H
 #define MEMSCOPE_INTERNAL_H
@@ -88,6 +88,8 @@ typedef struct ms_sec_attr {
 DWORD ms_sec_init(void);
 DWORD ms_sec_attributes(ms_sec_attr *out, DWORD access);
 DWORD ms_sec_check_owner(HANDLE h, BOOL *known);
+DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
+                          const WCHAR **failed);
 
 /* mapping.c */
 void ms_map_attach(void);
@@ -103,6 +105,10 @@ void ms_lock_release(MEMSCOPE_BLOCK *b);
 /* mutexlock.c */
 DWORD ms_mutex_open(void);
 void ms_mutex_close(void);
+/* notify.c */
+DWORD ms_notify_open(void);
+void ms_notify_close(void);
+void ms_notify_signal(void);
 
 /* registry.c */
 void ms_reg_attach(void);

@@ -61,30 +61,15 @@ static void event_unusable(const WCHAR *name, const WCHAR *why, DWORD err)
 DWORD ms_lock_open(void)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
-    ms_sec_attr attr;
+    const WCHAR *failed = NULL;
     DWORD err;
 
     _snwprintf(name, ARRAYSIZE(name), L"%ls.lock", ms_g.name);
     name[ARRAYSIZE(name) - 1] = 0;
-    if ((err = ms_sec_attributes(&attr, EVENT_ALL_ACCESS)) != ERROR_SUCCESS) {
-        event_unusable(name, L"security descriptor", err);
-        return err;
-    }
-    ms_g.lock_event = CreateEventW(&attr.sa, FALSE, FALSE, name);
-    if (ms_g.lock_event == NULL) {
-        err = GetLastError();
-        ms_log_win32("lock-open", "CreateEventW", err);
-        event_unusable(name, L"CreateEventW", err);
-        return err;
-    }
-    if (GetLastError() == ERROR_ALREADY_EXISTS &&
-        (err = ms_sec_check_owner(ms_g.lock_event, NULL)) != ERROR_SUCCESS) {
-        event_unusable(name, err == ERROR_INVALID_OWNER ? L"owner is not this user"
-                                                        : L"GetKernelObjectSecurity", err);
-        ms_lock_close();
-        return err;
-    }
-    return ERROR_SUCCESS;
+    err = ms_sec_create_event(name, FALSE, &ms_g.lock_event, &failed);
+    if (err != ERROR_SUCCESS)
+        event_unusable(name, failed, err);
+    return err;
 }
 
 void ms_lock_close(void)

@@ -210,6 +210,7 @@ void ms_map_attach(void)
                   ms_g.created_here || owner_known ? L"" : L"; owner not reported");
     ms_lock_open();
     ms_mutex_open();
+    ms_notify_open();     /* before the registry: attaching is a change watchers show */
     ms_reg_attach();
     return;
 
@@ -234,6 +235,7 @@ void ms_map_detach(BOOL process_terminating)
         return;
     ms_lock_close();
     ms_mutex_close();
+    ms_notify_close();
     if (!UnmapViewOfFile(ms_g.block))
         ms_log_win32("map-detach-unmap", "UnmapViewOfFile", GetLastError());
     if (!CloseHandle(ms_g.mapping))

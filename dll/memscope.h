@@ -90,6 +90,10 @@ extern "C" {
 #define MEMSCOPE_DEFAULT_NAME   L"Local\\memscope"
 #define MEMSCOPE_NAME_ENV       L"MEMSCOPE_NAME"
 #define MEMSCOPE_NAME_MAX       200u        /* longest mapping name, in WCHARs */
+/* The block's change event is named "<mapping name>.changed": a named manual-reset event the
+ * DLL sets when the text or the list of attached processes changes (not on counter
+ * increments).  A watcher resets it, reads the block, and waits on it again. */
+#define MEMSCOPE_CHANGED_SUFFIX L".changed"
 
 /* Header: what a process checks before it trusts (or writes) one byte of the block. */
 typedef struct MEMSCOPE_HEADER {

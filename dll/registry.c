@@ -69,6 +69,7 @@ void ms_reg_attach(void)
         InterlockedExchange(&s->state, MEMSCOPE_SLOT_READY);
         ms_g.slot = i;
         ms_g.registration = ERROR_SUCCESS;
+        ms_notify_signal();
         return;
     }
     ms_g.registration = ERROR_DATABASE_FULL;
@@ -84,6 +85,7 @@ void ms_reg_detach(void)
     InterlockedExchange(&s->state, MEMSCOPE_SLOT_FREE);
     InterlockedCompareExchange64(slot_owner(s), 0, (LONG64)ms_g.self_owner);
     ms_g.slot = (DWORD)-1;
+    ms_notify_signal();
 }
 
 /* Copies slot i if it holds a published, consistent entry.  Returns TRUE if it did. */

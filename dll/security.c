@@ -158,3 +158,43 @@ DWORD ms_sec_check_owner(HANDLE h, BOOL *known)
         *known = TRUE;
     return EqualSid(owner, &g_user.sid) ? ERROR_SUCCESS : ERROR_INVALID_OWNER;
 }
+
+/* ms_sec_create_event: creates (or opens) the named event `name` with memscope's descriptor;
+ * an existing event must be owned by this user.  OUT *out: the handle, or NULL on failure.
+ * OUT *failed (may be NULL): on failure, what failed ("security descriptor", "CreateEventW",
+ * "owner is not this user", "GetKernelObjectSecurity"), for a status text.  Returns
+ * ERROR_SUCCESS, the descriptor's or CreateEventW's error (logged), or ERROR_INVALID_OWNER.
+ * Used for every named event of the DLL, so they are all made and checked the same way. */
+DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
+                          const WCHAR **failed)
+{
+    ms_sec_attr attr;
+    const WCHAR *what = L"security descriptor";
+    DWORD err;
+    HANDLE h = NULL;
+
+    *out = NULL;
+    if ((err = ms_sec_attributes(&attr, EVENT_ALL_ACCESS)) != ERROR_SUCCESS)
+        goto fail;
+    what = L"CreateEventW";
+    h = CreateEventW(&attr.sa, manual_reset, FALSE, name);
+    if (h == NULL) {
+        err = GetLastError();
+        ms_log_win32("sec-event", "CreateEventW", err);
+        goto fail;
+    }
+    if (GetLastError() == ERROR_ALREADY_EXISTS &&
+        (err = ms_sec_check_owner(h, NULL)) != ERROR_SUCCESS) {
+        what = err == ERROR_INVALID_OWNER ? L"owner is not this user" : L"GetKernelObjectSecurity";
+        goto fail;
+    }
+    *out = h;
+    return ERROR_SUCCESS;
+
+fail:
+    if (h != NULL && !CloseHandle(h))
+        ms_log_win32("sec-event-close", "CloseHandle", GetLastError());
+    if (failed != NULL)
+        *failed = what;
+    return err;
+}

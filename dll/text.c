@@ -85,6 +85,7 @@ static DWORD text_write(MEMSCOPE_BLOCK *b, const WCHAR *text, DWORD len)
     b->text_writer = GetCurrentProcessId();
     InterlockedIncrement(seq_of(b));            /* even: a full barrier publishes the text */
     ms_lock_release(b);
+    ms_notify_signal();                         /* after the release: watchers read it */
     return ERROR_SUCCESS;
 }
 

@@ -9,6 +9,8 @@
  *     info            this process: pid, view address, counters, attached processes, and
  *                     the owner and DACL of the mapping and of its lock event, in SDDL
  *     status          the processes attached to the block
+ *     tour [OPTIONS]  the guided tour of every claim across child processes (tour.c)
+ *     watch           a live view of the block, refreshed when it changes (watch.c)
  *
  * The block's name comes from MEMSCOPE_NAME (default Local\memscope): the DLL reads it when
  * it loads, before main.  Exit codes: 0 success, 1 the operation failed, 2 bad usage.
@@ -23,8 +25,7 @@
 #include <string.h>
 
 #include "memscope.h"
-
-#define EXIT_USAGE 2
+#include "tour.h"
 
 static HANDLE g_stop;   /* set by Ctrl-C / Ctrl-Break */
 
@@ -48,14 +49,17 @@ static void usage(FILE *f)
         "  hold [SECONDS]  keep the block alive for SECONDS (default: until Ctrl-C)\n"
         "  info            pid, view address, counters, attached processes, security (SDDL)\n"
         "  status          list the processes attached to the block\n"
+        "  tour [OPTIONS]  show every claim across child processes (memscope tour --help)\n"
+        "  watch           a live view of the block; q or Ctrl-C to quit\n"
         "options:\n"
         "  --hold[=SECONDS]  after the command, keep the block alive (as `hold`)\n"
         "  -h, --help        this help;  -V, --version  the version\n"
         "The block's name comes from MEMSCOPE_NAME (default Local\\memscope).\n");
 }
 
-/* Prints a Win32 error with the system's message, for the operation that failed. */
-static int fail(const char *what, DWORD err)
+/* host_fail: prints a Win32 error with the system's message, for the operation that failed,
+ * on stderr.  Returns 1 (the exit code of a failed operation). */
+int host_fail(const char *what, DWORD err)
 {
     WCHAR msg[256];
     DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
@@ -92,16 +96,16 @@ static int cmd_hold(DWORD seconds)
 {
     g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (g_stop == NULL)
-        return fail("CreateEventW", GetLastError());
+        return host_fail("CreateEventW", GetLastError());
     if (!SetConsoleCtrlHandler(on_ctrl, TRUE))
-        return fail("SetConsoleCtrlHandler", GetLastError());
+        return host_fail("SetConsoleCtrlHandler", GetLastError());
     if (seconds)
         printf("holding the block for %lu s (Ctrl-C to stop)\n", (unsigned long)seconds);
     else
         printf("holding the block until Ctrl-C\n");
     fflush(stdout);
     if (WaitForSingleObject(g_stop, seconds ? seconds * 1000 : INFINITE) == WAIT_FAILED)
-        return fail("WaitForSingleObject", GetLastError());
+        return host_fail("WaitForSingleObject", GetLastError());
     return 0;
 }
 
@@ -109,7 +113,7 @@ static int cmd_set(const WCHAR *text)
 {
     DWORD err = MemscopeSetText(text, (DWORD)wcslen(text));
     if (err != ERROR_SUCCESS)
-        return fail("set", err);
+        return host_fail("set", err);
     printf("set %lu characters\n", (unsigned long)wcslen(text));
     return 0;
 }
@@ -119,7 +123,7 @@ static int cmd_get(void)
     WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
     DWORD len, err = MemscopeGetText(buf, MEMSCOPE_TEXT_CAPACITY, &len);
     if (err != ERROR_SUCCESS)
-        return fail("get", err);
+        return host_fail("get", err);
     put_utf8(buf);
     putchar('\n');
     return 0;
@@ -140,7 +144,7 @@ static void print_sddl(const char *label, const WCHAR *name, BOOL event)
     if (h == NULL) {
         err = GetLastError();
         printf("(not readable)\n");
-        fail(event ? "OpenEventW" : "OpenFileMappingW", err);
+        host_fail(event ? "OpenEventW" : "OpenFileMappingW", err);
         return;
     }
     err = GetSecurityInfo(h, SE_KERNEL_OBJECT,
@@ -148,12 +152,12 @@ static void print_sddl(const char *label, const WCHAR *name, BOOL event)
                           NULL, NULL, NULL, NULL, &sd);
     if (err != ERROR_SUCCESS) {
         printf("(not readable)\n");
-        fail("GetSecurityInfo", err);
+        host_fail("GetSecurityInfo", err);
     } else if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(
                    sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
                    &sddl, NULL)) {
         printf("(not readable)\n");
-        fail("ConvertSecurityDescriptorToStringSecurityDescriptorW", GetLastError());
+        host_fail("ConvertSecurityDescriptorToStringSecurityDescriptorW", GetLastError());
     } else {
         printf("%ls\n", sddl);
     }
@@ -171,7 +175,7 @@ static int cmd_info(void)
     WCHAR status[512];
 
     if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS)
-        return fail("MemscopeGetInfo", err);
+        return host_fail("MemscopeGetInfo", err);
     MemscopeStatusText(status, 512, NULL);
     MemscopeImageCounters(&global, &section);
     printf("pid          %lu\n", (unsigned long)info.pid);
@@ -192,7 +196,7 @@ static int cmd_info(void)
     }
     printf("global       %ld (ordinary DLL global: this process's copy)\n", (long)global);
     printf("section      %ld (PE section .shared: one copy for all processes)\n", (long)section);
-    return info.status == ERROR_SUCCESS ? 0 : fail("attach", info.status);
+    return info.status == ERROR_SUCCESS ? 0 : host_fail("attach", info.status);
 }
 
 static int cmd_status(void)
@@ -200,7 +204,7 @@ static int cmd_status(void)
     MEMSCOPE_PROCESS list[MEMSCOPE_SLOTS];
     DWORD n = 0, err = MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n);
     if (err != ERROR_SUCCESS)
-        return fail("status", err);
+        return host_fail("status", err);
     printf("%-6s %-8s %-24s %s\n", "slot", "pid", "attached (UTC)", "image");
     for (DWORD i = 0; i < n; i++) {
         FILETIME ft = { (DWORD)list[i].attachTime, (DWORD)(list[i].attachTime >> 32) };
@@ -258,12 +262,19 @@ int main(int argc, char **argv)
 
     const char *cmd = argv[optind];
     int nargs = argc - optind - 1;
+    /* The commands in their own files parse their own options. */
+    if (strcmp(cmd, "tour") == 0)
+        return tour_main(argc - optind, argv + optind);
+    if (strcmp(cmd, TOUR_CHILD_COMMAND) == 0 && nargs == 0)
+        return tour_child_main();
+    if (strcmp(cmd, "watch") == 0)
+        return watch_main(argc - optind, argv + optind);
     if (strcmp(cmd, "set") == 0 && nargs == 1) {
         /* The text in UTF-16 as typed, not through the ANSI code page. */
         int wargc;
         LPWSTR *wargv = CommandLineToArgvW(GetCommandLineW(), &wargc);
         if (wargv == NULL)
-            return fail("CommandLineToArgvW", GetLastError());
+            return host_fail("CommandLineToArgvW", GetLastError());
         if (wargc != argc) {
             fprintf(stderr, "memscope: could not read the command line as UTF-16\n");
             return 1;

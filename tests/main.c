@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     srunner_add_suite(sr, suite_lock());
     srunner_add_suite(sr, suite_robust());
     srunner_add_suite(sr, suite_security());
+    srunner_add_suite(sr, suite_tour());
     /* Optional: a machine-readable report where the caller asks for one. */
     if (argc >= 3 && strcmp(argv[1], "--xml") == 0)
         srunner_set_xml(sr, argv[2]);

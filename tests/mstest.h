@@ -82,5 +82,6 @@ Suite *suite_registry(void);
 Suite *suite_lock(void);
 Suite *suite_robust(void);
 Suite *suite_security(void);
+Suite *suite_tour(void);
 
 #endif
