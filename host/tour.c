@@ -112,7 +112,7 @@ static int win32_fail(const char *call)
 static void to_utf8(const WCHAR *w, char *out, int cap)
 {
     if (WideCharToMultiByte(CP_UTF8, 0, w, -1, out, cap, NULL, NULL) == 0)
-        strcpy(out, "?");
+        snprintf(out, (size_t)cap, "?");
 }
 
 /* The value of " key=" in an answer line, copied and percent-decoded.  Returns FALSE if the
@@ -169,7 +169,9 @@ static void step_begin(int number, const char *claim)
     T.step = number;
 }
 
-/* Columns: pairs of (json key, heading), NULL-terminated. */
+/* Columns: pairs of (json key, heading), ended by (const char *)NULL.  The cast matters: a
+ * variadic argument gets no conversion to the type va_arg reads, and a bare NULL may be a
+ * plain 0 of int size (C allows it), not a null `const char *`. */
 static void step_cols(const char *first, ...)
 {
     va_list ap;
@@ -330,7 +332,7 @@ static void step_end(void)
 
     printf("\nStep %d. ", S.number);
     wrap(S.claim, 9, 8);
-    int width[ST_COLS];
+    int width[ST_COLS] = { 0 };
     for (int c = 0; c < S.ncols; c++) {
         width[c] = (int)strlen(S.head[c]);
         for (int r = 0; r < S.nrows; r++)
@@ -400,8 +402,9 @@ static void close_child_handles(child *c)
 {
     HANDLE *hs[] = { &c->process, &c->to, &c->from, &c->io_event };
     for (size_t i = 0; i < ARRAYSIZE(hs); i++) {
-        if (*hs[i] != NULL && *hs[i] != INVALID_HANDLE_VALUE)
-            CloseHandle(*hs[i]);
+        HANDLE h = *hs[i];
+        if (h != NULL && h != INVALID_HANDLE_VALUE)
+            CloseHandle(h);
         *hs[i] = NULL;
     }
 }
@@ -508,33 +511,54 @@ static BOOL finish_io(HANDLE h, OVERLAPPED *ov, DWORD ms, DWORD *n, DWORD *err)
     return TRUE;
 }
 
-/* Sends one command line.  Returns FALSE if the child is not (or no longer) there. */
-static BOOL send_cmd(child *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static BOOL send_cmd(child *c, const char *fmt, ...)
+/* Formats one command into line[TOUR_LINE_MAX], leaving room for the '\n' send_line adds.
+ * Returns FALSE (reported) if it does not fit: a command cut short is another command. */
+static BOOL format_cmd(char *line, const char *fmt, va_list ap)
 {
-    char line[TOUR_LINE_MAX];
-    va_list ap;
+    int n = vsnprintf(line, TOUR_LINE_MAX - 1, fmt, ap);
+    if (n < 0 || n >= TOUR_LINE_MAX - 1) {
+        note("a command longer than %d bytes was not sent", TOUR_LINE_MAX - 2);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Sends line (from format_cmd: shorter than TOUR_LINE_MAX - 1) and its '\n'.  Returns FALSE
+ * if the child is not (or no longer) there. */
+static BOOL send_line(child *c, char *line)
+{
     if (c->state != CH_LIVE)
         return FALSE;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line - 1, fmt, ap);
-    va_end(ap);
     /* Fault injection (--fault STEP:KIND): child 2 gets "hang" or "crash" instead. */
     if (T.fault_step > 0 && T.fault_step == T.step && !T.fault_done && !T.starting &&
         c->index == (T.nkids >= 2 ? 2 : 1)) {
         T.fault_done = TRUE;
-        snprintf(line, sizeof line - 1, "%s", T.fault_kind);
+        snprintf(line, TOUR_LINE_MAX - 1, "%s", T.fault_kind);
     }
-    strcat(line, "\n");
+    size_t len = strlen(line);
+    line[len++] = '\n';
     OVERLAPPED ov = { .hEvent = c->io_event };
     DWORD n = 0, err;
     ResetEvent(c->io_event);
-    if (!WriteFile(c->to, line, (DWORD)strlen(line), &n, &ov) &&
+    if (!WriteFile(c->to, line, (DWORD)len, &n, &ov) &&
         !finish_io(c->to, &ov, T.timeout, &n, &err)) {
         child_lost(c, err == ERROR_TIMEOUT);
         return FALSE;
     }
     return TRUE;
+}
+
+/* Sends one command line.  Returns FALSE if the child is not (or no longer) there, or the
+ * command did not fit a line (reported). */
+static BOOL send_cmd(child *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static BOOL send_cmd(child *c, const char *fmt, ...)
+{
+    char line[TOUR_LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    BOOL ok = format_cmd(line, fmt, ap);
+    va_end(ap);
+    return ok && send_line(c, line);
 }
 
 /* Reads one answer line into c->reply, waiting at most ms.  Returns TRUE if the answer is
@@ -583,9 +607,9 @@ static BOOL ask(child *c, const char *fmt, ...)
     char line[TOUR_LINE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    BOOL ok = format_cmd(line, fmt, ap);
     va_end(ap);
-    return send_cmd(c, "%s", line) && recv_reply(c, T.timeout);
+    return ok && send_line(c, line) && recv_reply(c, T.timeout);
 }
 
 static BOOL live(const child *c)
@@ -649,8 +673,10 @@ static const char *alloc_names[4] = { "HeapAlloc", "VirtualAlloc", "GlobalAlloc"
                                       "LocalAlloc" };
 static const char *alloc_keys[4] = { "heap", "virtual", "global", "local" };
 
-/* What another process found at an address: "free", "reserve", or "commit: <value>". */
-static void describe_peek(const char *line, int i, char *out, size_t cap)
+/* What another process found at an address: "free: nothing there", "reserve: nothing
+ * there", or "memory holding <value>" (with ", its own value" when `own`: the value is the
+ * one the looking process stored itself).  out is cut to cap, which 80 bytes never does. */
+static void describe_peek(const char *line, int i, BOOL own, char *out, size_t cap)
 {
     char key[8], state[16], val[32];
     snprintf(key, sizeof key, "s%d", i);
@@ -658,7 +684,7 @@ static void describe_peek(const char *line, int i, char *out, size_t cap)
     snprintf(key, sizeof key, "v%d", i);
     kv(line, key, val, sizeof val);
     if (strcmp(state, "commit") == 0)
-        snprintf(out, cap, "memory holding %s", val);
+        snprintf(out, cap, "memory holding %s%s", val, own ? ", its own value" : "");
     else
         snprintf(out, cap, "%s: nothing there", state);
 }
@@ -669,7 +695,7 @@ static void step1(void)
                "reachable only by the process that allocated it.");
     step_cols("child", "child", "pid", "pid", "allocator", "allocator", "address", "address",
               "value", "stored, read back", "peer", "other child", "peer_found",
-              "what the other child finds at that address", NULL);
+              "what the other child finds at that address", (const char *)NULL);
     uint64_t addr[TOUR_PROCS_MAX][4];
     static char answer[TOUR_PROCS_MAX][TOUR_LINE_MAX];   /* each child's "alloc" answer */
     BOOL have[TOUR_PROCS_MAX] = { 0 };
@@ -693,7 +719,7 @@ static void step1(void)
                                        " 0x%" PRIx64, addr[i][0], addr[i][1], addr[i][2],
                                        addr[i][3]);
         for (int k = 0; k < 4; k++) {
-            char a[32], v[32], key[16], found[96] = "-", pcol[32] = "-", pid[16];
+            char a[32], v[32], key[16], found[80] = "-", pcol[32] = "-", pid[16];
             snprintf(key, sizeof key, "%sv", alloc_keys[k]);
             long long stored = kvnum(own, key, -1);
             long long expect = (long long)c->pid * 10 + k + 1;   /* what the child stores */
@@ -712,9 +738,9 @@ static void step1(void)
                     other++;
                 else
                     free_n++;
-                describe_peek(p->reply, k + 1, found, sizeof found);
-                if (strcmp(state, "commit") == 0 && seen == (long long)p->pid * 10 + k + 1)
-                    strcat(found, ", its own value");
+                BOOL its_own = strcmp(state, "commit") == 0 &&
+                               seen == (long long)p->pid * 10 + k + 1;
+                describe_peek(p->reply, k + 1, its_own, found, sizeof found);
                 snprintf(pcol, sizeof pcol, "%d (pid %lu)", p->index, (unsigned long)p->pid);
             }
             snprintf(v, sizeof v, "%lld", stored);
@@ -752,7 +778,7 @@ static void step2(void)
                "called it: other processes using the same DLL cannot reach it.");
     step_cols("child", "child", "pid", "pid", "dll", "memscope.dll at", "address",
               "private text at", "text", "text the DLL stored", "peer", "other child",
-              "peer_found", "what the other child finds there", NULL);
+              "peer_found", "what the other child finds there", (const char *)NULL);
     uint64_t addr[TOUR_PROCS_MAX] = { 0 };
     char text[TOUR_PROCS_MAX][64];
     int texts = 0, own_ok = 0, peeks = 0, saw_owner = 0, saw_own = 0;
@@ -828,7 +854,8 @@ static void step3(void)
                "mapping (CreateFileMapping), the others get the same one by its name "
                "(ERROR_ALREADY_EXISTS, or OpenFileMapping).");
     step_cols("child", "child", "pid", "pid", "create", "CreateFileMapping in DllMain",
-              "creator", "block's creator pid", "open", "OpenFileMapping by name", NULL);
+              "creator", "block's creator pid", "open", "OpenFileMapping by name",
+              (const char *)NULL);
     int creators = 0, openers = 0, agreed = 0, open_ok = 0, n = 0;
     DWORD first_pid = 0;
     for (int i = 0; i < T.nkids; i++) {
@@ -908,7 +935,7 @@ static void step4(void)
                "a chosen address.");
     step_cols("child", "child", "pid", "pid", "dll_view", "view (DllMain)", "second_view",
               "2nd view (MapViewOfFile)", "fixed_view", "3rd view (MapViewOfFileEx)",
-              "counter", "counter via 1/2/3", NULL);
+              "counter", "counter via 1/2/3", (const char *)NULL);
     memset(&V, 0, sizeof V);
     int n = 0, tried = 0, mapped = 0, agree = 0;
     for (int i = 0; i < T.nkids; i++) {
@@ -1005,7 +1032,7 @@ static void step5(void)
     step_begin(5, "The shared pages are not global: a process that has not mapped a view "
                "cannot reach them.");
     step_cols("address", "address", "what", "in the tour's children", "outsider_found",
-              "what the outsider finds at that address", NULL);
+              "what the outsider finds at that address", (const char *)NULL);
     WCHAR name[MEMSCOPE_NAME_MAX + 1];
     child out;
     uint64_t addr[3 * TOUR_PROCS_MAX + 1];
@@ -1014,7 +1041,7 @@ static void step5(void)
     DWORD tour_creator = (DWORD)kvnum(T.kids[0].hello, "creator", 0);
 
     for (int i = 0; i < T.nkids; i++) {
-        uint64_t a[3] = { V.view[i], V.second[i], i == 0 ? V.fixed : 0 };
+        const uint64_t a[3] = { V.view[i], V.second[i], i == 0 ? V.fixed : 0 };
         const char *w[3] = { "view", "2nd view", "3rd view, every child" };
         for (int k = 0; k < 3; k++) {
             BOOL dup = a[k] == 0;
@@ -1118,7 +1145,7 @@ static int count_records(const char *buf, int n, const char *run)
     snprintf(tag, sizeof tag, "run %s", run);
     for (int k = 1; (k + 1) * TOUR_RECORD <= n; k++) {
         char rec[TOUR_RECORD + 1];
-        memcpy(rec, buf + k * TOUR_RECORD, TOUR_RECORD);
+        memcpy(rec, buf + (size_t)k * TOUR_RECORD, TOUR_RECORD);
         rec[TOUR_RECORD] = 0;
         found += strncmp(rec, "child ", 6) == 0 && strstr(rec, tag) != NULL;
     }
@@ -1135,8 +1162,10 @@ static void dump(const char *buf, int n)
                           (unsigned char)buf[off + i]);
         p += snprintf(line + p, sizeof line - p, "  ");
         for (int i = 0; i < 16 && off + i < n; i++) {
-            unsigned char ch = (unsigned char)buf[off + i];
-            line[p++] = ch >= 32 && ch < 127 ? (char)ch : '.';
+            char ch = buf[off + i];
+            if (ch < 32 || ch > 126)        /* not printable ASCII (signed char or not) */
+                ch = '.';
+            line[p++] = ch;
         }
         line[p] = 0;
         note("%s", line);
@@ -1148,7 +1177,7 @@ static void step6(void)
     step_begin(6, "When the last process unmaps its view or exits, the pages are released; a "
                "file-backed mapping has its file updated, and FlushViewOfFile writes it "
                "earlier.");
-    step_cols("who", "who", "pid", "pid", "event", "what happened", NULL);
+    step_cols("who", "who", "pid", "pid", "event", "what happened", (const char *)NULL);
     char run[16], path8[MAX_PATH * 3], name8[3 * MEMSCOPE_NAME_MAX + 16], enc_path[MAX_PATH * 9],
         enc_name[sizeof name8 * 3], buf[TOUR_FILE_SIZE];
     int writers = 0, flushed = 0, in_file_open = -1, in_file_after = -1, parent_after = -1;
@@ -1363,18 +1392,20 @@ static BOOL race(HANDLE go, const char *mode, round *r)
     /* Every racer is blocked on the event, or about to be: let them all go at once. */
     if (!SetEvent(go))
         return win32_fail("SetEvent"), FALSE;
+    int racers = 0;             /* t0[] and t1[] are filled up to here */
     for (int i = 0; i < T.nkids; i++) {
         child *c = &T.kids[i];
         if (!sent[i] || !recv_reply(c, TOUR_RACE_TIMEOUT_MS))
             continue;
-        t0[r->racers] = kvnum(c->reply, "t0", 0);
-        t1[r->racers] = kvnum(c->reply, "t1", 0);
-        double ms = (double)(t1[r->racers] - t0[r->racers]) * 1000.0 / (double)freq.QuadPart;
+        t0[racers] = kvnum(c->reply, "t0", 0);
+        t1[racers] = kvnum(c->reply, "t1", 0);
+        double ms = (double)(t1[racers] - t0[racers]) * 1000.0 / (double)freq.QuadPart;
         if (ms > r->slowest_ms)
             r->slowest_ms = ms;
-        r->racers++;
+        racers++;
     }
-    r->overlap_ms = (double)overlap_ticks(t0, t1, r->racers) * 1000.0 / (double)freq.QuadPart;
+    r->racers = racers;
+    r->overlap_ms = (double)overlap_ticks(t0, t1, racers) * 1000.0 / (double)freq.QuadPart;
     if ((reader = first_live()) == NULL || !ask(reader, "state"))
         return FALSE;
     r->after = kvnum(reader->reply, race_field(mode), -1);
@@ -1386,11 +1417,8 @@ static void step7(void)
 {
     step_begin(7, "Several writers must synchronise their access to shared memory.");
     step_cols("way", "way", "expected", "increments", "counted", "counted", "lost", "lost",
-              "slowest_ms", "slowest (ms)", "overlap_ms", "overlap (ms)", NULL);
-    static const char *modes[3] = { "racy", "atomic", "locked" };
-    static const char *ways[3] = { "racy: read, add, write",
-                                   "atomic: InterlockedIncrement64",
-                                   "locked: the block's lock" };
+              "slowest_ms", "slowest (ms)", "overlap_ms", "overlap (ms)", (const char *)NULL);
+    static const char *modes[3] = { "racy", "atomic", "locked" };   /* also the facts' keys */
     round r[3] = { 0 };
     BOOL ok[3] = { 0 };
     WCHAR go_name[MEMSCOPE_NAME_MAX + 8];
@@ -1408,6 +1436,9 @@ static void step7(void)
     if (go == NULL) {
         win32_fail("CreateEventW");
     } else {
+        static const char *ways[3] = { "racy: read, add, write",
+                                       "atomic: InterlockedIncrement64",
+                                       "locked: the block's lock" };
         for (int i = 0; i < T.nkids; i++)
             ask(&T.kids[i], "arm %s", go8);
         for (int m = 0; m < 3; m++) {
@@ -1426,16 +1457,15 @@ static void step7(void)
              "sets it; overlap: how long two or more of them were incrementing at once "
              "(QueryPerformanceCounter in each child).", go8);
     }
-    static const char *fk[3] = { "racy", "atomic", "locked" };
     for (int m = 0; m < 3; m++) {
         char k[32];
-        snprintf(k, sizeof k, "%s_expected", fk[m]);
+        snprintf(k, sizeof k, "%s_expected", modes[m]);
         fact_num(k, (long long)r[m].racers * T.iterations);
-        snprintf(k, sizeof k, "%s_counted", fk[m]);
+        snprintf(k, sizeof k, "%s_counted", modes[m]);
         fact_num(k, r[m].after - r[m].before);
-        snprintf(k, sizeof k, "%s_lost", fk[m]);
+        snprintf(k, sizeof k, "%s_lost", modes[m]);
         fact_num(k, r[m].lost);
-        snprintf(k, sizeof k, "%s_overlap_us", fk[m]);
+        snprintf(k, sizeof k, "%s_overlap_us", modes[m]);
         fact_num(k, (long long)(r[m].overlap_ms * 1000.0));
     }
     fact_num("racers", r[0].racers);
@@ -1466,7 +1496,8 @@ static void step8(void)
                "one copy for every process that loads the DLL; an ordinary global is one copy "
                "per process.");
     step_cols("who", "who", "pid", "pid", "dll", "memscope.dll at", "global",
-              "ordinary global after +1", "section", ".shared counter after +1", NULL);
+              "ordinary global after +1", "section", ".shared counter after +1",
+              (const char *)NULL);
     int n = 0, ones = 0, steps_ok = 0;
     long long first = -1, prev = -1, last = -1;
     for (int i = 0; i < T.nkids; i++) {
