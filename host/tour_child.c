@@ -196,6 +196,8 @@ static void cmd_alloc(void)
         reply_err("GlobalAlloc", GetLastError());
         return;
     }
+    /* cppcheck-suppress LocalAllocCalled ; LocalAlloc is one of the four allocators step 1
+     * shows on purpose (the seed names it); a program would use HeapAlloc */
     if ((g.alloc[3] = LocalAlloc(LMEM_FIXED, 8)) == NULL) {
         reply_err("LocalAlloc", GetLastError());
         return;
@@ -296,7 +298,9 @@ static BOOL open_block(void)
 
 /* Step 4: real processes differ in what they allocated before they map a view; reserving
  * a different amount of address space first stands for that.  Then MapViewOfFile picks the
- * address: the same pages, at an address this process alone decided. */
+ * address: the same pages, at an address this process alone decided.  The reservation is
+ * kept while the view is (until the child exits), as a real program's allocations would be;
+ * if no view was mapped it is released. */
 static void cmd_mapany(const char *arg)
 {
     SIZE_T kb = (SIZE_T)strtoul(arg, NULL, 0);
@@ -306,14 +310,18 @@ static void cmd_mapany(const char *arg)
         return;
     }
     if (!open_block())
-        return;
+        goto failed;
     if (g.second == NULL &&
         (g.second = MapViewOfFile(g.mapping, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, 0)) == NULL) {
         reply_err("MapViewOfFile", GetLastError());
-        return;
+        goto failed;
     }
     reply("reserved=0x%" PRIxPTR " second=0x%" PRIxPTR, (uintptr_t)reserved,
           (uintptr_t)g.second);
+    return;
+failed:     /* already answered "err ..." */
+    if (reserved != NULL && !VirtualFree(reserved, 0, MEM_RELEASE))
+        host_fail("VirtualFree", GetLastError());     /* on stderr: stdout is the answer */
 }
 
 static void cmd_isfree(const char *arg)
@@ -447,19 +455,20 @@ static void cmd_fileopen(char *path, char *name)
 /* Record k of the file: 32 bytes of text at offset 32*k, so a hex dump reads as lines. */
 static void cmd_filewrite(const char *k_arg, const char *run)
 {
-    char rec[TC_RECORD + 1];
-    int k = atoi(k_arg);
-    if (g.file_view == NULL || k < 1 || (k + 1) * TC_RECORD > TC_FILE_SIZE) {
+    char rec[TC_RECORD + 1], *end;
+    long k = strtol(k_arg, &end, 10);
+    if (g.file_view == NULL || end == k_arg || *end != 0 || k < 1 ||
+        (k + 1) * TC_RECORD > TC_FILE_SIZE) {
         reply_err("filewrite", ERROR_INVALID_PARAMETER);
         return;
     }
     snprintf(rec, sizeof rec, "%-31s\n", "memscope tour file: a record/line");
     memcpy(g.file_view, rec, TC_RECORD);       /* every child writes the same header */
     char body[96];
-    snprintf(body, sizeof body, "child %-2d pid %-5lu run %s", k,
+    snprintf(body, sizeof body, "child %-2ld pid %-5lu run %s", k,
              (unsigned long)GetCurrentProcessId(), run);
     snprintf(rec, sizeof rec, "%-31.31s\n", body);
-    memcpy(g.file_view + k * TC_RECORD, rec, TC_RECORD);
+    memcpy(g.file_view + (size_t)k * TC_RECORD, rec, TC_RECORD);
     reply("%s", "");
 }
 
@@ -488,7 +497,7 @@ static void cmd_fileread(const char *run)
     snprintf(tag, sizeof tag, "run %s", run);
     for (int k = 1; (k + 1) * TC_RECORD <= TC_FILE_SIZE; k++) {
         char rec[TC_RECORD + 1];
-        memcpy(rec, g.file_view + k * TC_RECORD, TC_RECORD);
+        memcpy(rec, g.file_view + (size_t)k * TC_RECORD, TC_RECORD);
         rec[TC_RECORD] = 0;
         if (strncmp(rec, "child ", 6) == 0 && strstr(rec, tag) != NULL)
             found++;
