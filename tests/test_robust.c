@@ -46,7 +46,7 @@ START_TEST(test_locked_8x100000_exact)
 {
     long long total, counter;
     totals("lockedinc", &total, &counter);
-    ck_assert_int_eq(total, 8 * 100000);
+    ck_assert_int_eq(total, 8LL * 100000);
     ck_assert_int_eq(counter, 0);
 }
 END_TEST
@@ -55,7 +55,7 @@ START_TEST(test_interlocked_8x100000_exact)
 {
     long long total, counter;
     totals("atomicinc", &total, &counter);
-    ck_assert_int_eq(counter, 8 * 100000);
+    ck_assert_int_eq(counter, 8LL * 100000);
     ck_assert_int_eq(total, 0);
 }
 END_TEST

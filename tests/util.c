@@ -106,8 +106,10 @@ const char *mst_noseq_exe(void)
     DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
     ck_assert(n > 0 && n < MAX_PATH);
     char *slash = strrchr(path, '\\');
-    ck_assert(slash != NULL && (size_t)(slash - path) + 40 < MAX_PATH);
-    strcpy(slash + 1, "noseq\\memscope_tests.exe");
+    ck_assert(slash != NULL);
+    size_t room = sizeof path - (size_t)(slash + 1 - path);
+    ck_assert_msg(snprintf(slash + 1, room, "noseq\\memscope_tests.exe") < (int)room,
+                  "%s: no room for noseq\\memscope_tests.exe beside it", path);
     ck_assert_msg(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES,
                   "%s is missing: `make tests` builds it", path);
     return path;
