@@ -2,7 +2,13 @@
  * attach.c: the attach measurement of `make bench`, in a process of its own because it must
  * not import memscope.dll (a DLL already loaded is only reference-counted by LoadLibrary).
  *
- *   attach.exe REGION REPS N
+ *   attach.exe REGION REPS N warm|cold
+ *
+ * memscope.dll imports advapi32 (for its objects' DACL, dll/security.c); empty.dll imports
+ * nothing.  "warm" loads advapi32 first and keeps it, as nearly every Windows program has it
+ * loaded: the pair then measures memscope's own attach.  "cold" does not, so every
+ * LoadLibrary of memscope.dll also maps advapi32 and its dependencies, and FreeLibrary
+ * unloads them again: the price a process without advapi32 pays.
  *
  * For each of REPS repetitions, side by side: N x (LoadLibrary + FreeLibrary) of
  * memscope.dll, then of empty.dll (a DllMain that returns TRUE, built the same way), both
@@ -11,6 +17,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 
@@ -32,10 +39,12 @@ static double load_free_ns(const WCHAR *dll, int n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: attach.exe REGION REPS N\n");
+    if (argc != 5 || (strcmp(argv[4], "warm") != 0 && strcmp(argv[4], "cold") != 0)) {
+        fprintf(stderr, "usage: attach.exe REGION REPS N warm|cold\n");
         return 2;
     }
+    if (strcmp(argv[4], "warm") == 0 && LoadLibraryW(L"advapi32.dll") == NULL)
+        bench_die("LoadLibraryW(advapi32.dll)", GetLastError());
     bench_region *r = bench_region_open(argv[1]);
     int reps = atoi(argv[2]), n = atoi(argv[3]);
     if (reps < 1 || reps > BENCH_MAX_REPS || n < 1) {
