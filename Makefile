@@ -182,6 +182,7 @@ check:
 	         scripts/install-deps.sh $(ARCH); }
 	$(MAKE) all
 	$(MAKE) check-exports
+	scripts/doc-links.pl --check README.md
 	scripts/test-install.sh $(ARCH)
 	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
 
