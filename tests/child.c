@@ -244,6 +244,16 @@ static void cmd_holdexit(const char *ready_name, UINT code)
     ExitProcess(code);
 }
 
+/* Calls lock (MemscopeLock or MemscopeMutexLock) with the timeout in ms_arg and prints
+ * "<key>=<its error>" and "<key>ms=<how long it took>". */
+static void timed_lock(const char *key, DWORD (WINAPI *lock)(DWORD), const char *ms_arg)
+{
+    ULONGLONG t0 = GetTickCount64();
+    DWORD err = lock((DWORD)strtoul(ms_arg, NULL, 0));
+    out("%s=%lu", key, (unsigned long)err);
+    out("%sms=%llu", key, (unsigned long long)(GetTickCount64() - t0));
+}
+
 int mst_child_main(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++) {
@@ -310,10 +320,7 @@ int mst_child_main(int argc, char **argv)
             cmd_peek(a);
             i++;
         } else if (strcmp(c, "lock") == 0) {
-            ULONGLONG t0 = GetTickCount64();
-            DWORD err = MemscopeLock((DWORD)strtoul(a, NULL, 0));
-            out("lock=%lu", (unsigned long)err);
-            out("lockms=%llu", (unsigned long long)(GetTickCount64() - t0));
+            timed_lock("lock", MemscopeLock, a);
             i++;
         } else if (strcmp(c, "unlock") == 0) {
             out("unlock=%lu", (unsigned long)MemscopeUnlock());
@@ -333,10 +340,7 @@ int mst_child_main(int argc, char **argv)
             out("abandoned=%ld", (long)st.abandoned);
             out("total=%lld", (long long)st.lockedTotal);
         } else if (strcmp(c, "mlock") == 0) {
-            ULONGLONG t0 = GetTickCount64();
-            DWORD err = MemscopeMutexLock((DWORD)strtoul(a, NULL, 0));
-            out("mlock=%lu", (unsigned long)err);
-            out("mlockms=%llu", (unsigned long long)(GetTickCount64() - t0));
+            timed_lock("mlock", MemscopeMutexLock, a);
             i++;
         } else if (strcmp(c, "munlock") == 0) {
             out("munlock=%lu", (unsigned long)MemscopeMutexUnlock());

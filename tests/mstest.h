@@ -45,6 +45,9 @@ void mst_start(mst_child *c, const WCHAR *name, const char *fmt, ...)
 /* The same with another test binary: exe is its path. */
 void mst_start_exe(mst_child *c, const char *exe, const WCHAR *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The path of `file` (a relative path) in this test binary's folder, written to path;
+ * fails the test if GetModuleFileNameA fails or the result does not fit in MAX_PATH. */
+void mst_path_beside(char path[MAX_PATH], const char *file);
 /* The test-only build beside this binary whose DLL skips the text's sequence check
  * (noseq\memscope_tests.exe, built with -DMEMSCOPE_TEST_NO_SEQCHECK); fails the test if it is
  * missing. */
@@ -59,6 +62,46 @@ void mst_run(mst_child *c, const WCHAR *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Waits for an event a child sets, failing the test after MST_CHILD_TIMEOUT_MS. */
 void mst_wait_event(HANDLE ev, const char *what);
+
+/* Held children.  A test often needs a child to get somewhere (attach to the block, take the
+ * lock, set a text), stay there while other children run, and go on only when the test says
+ * so.  A gate is the named "go" event those children wait at; one gate holds any number of
+ * them (MST_GATE_MAX) and releases them all at once. */
+#define MST_GATE_MAX 8
+typedef struct mst_gate {
+    char name[64];       /* the event's name, as a child's "wait" command takes it */
+    HANDLE go;           /* manual-reset: once released, every waiter goes on */
+    mst_child *held[MST_GATE_MAX];   /* the children started at it, to collect */
+    int count;
+} mst_gate;
+
+/* Creates a closed gate (a new named event, not signalled, no child held) into *g.  Fails
+ * the test if the event cannot be created. */
+void mst_gate_create(mst_gate *g);
+/* Starts `self --child BEFORE ready R wait G AFTER` (R a fresh event, G the gate's) with
+ * MEMSCOPE_NAME=name into *c, and returns once the child has run BEFORE and is held at the
+ * gate: after mst_gate_finish it runs AFTER and exits.  before and after may be "".  Fails
+ * the test if the gate is full (MST_GATE_MAX), or the child cannot be started or is not
+ * ready within MST_CHILD_TIMEOUT_MS. */
+void mst_start_held(mst_child *c, const WCHAR *name, mst_gate *g, const char *before,
+                    const char *after);
+/* Releases the gate (SetEvent), then collects (mst_finish) every child held at it that is
+ * still running (one ended with mst_kill is skipped), in the order they were started, and
+ * closes the gate's event.  Fails the test if SetEvent fails or a collected child exits
+ * other than 0; the children's output is then in their mst_child. */
+void mst_gate_finish(mst_gate *g);
+
+/* Contention: on a new block, kept alive by a held keeper, `procs` children (at most
+ * MST_CONTEND_MAX) run `self --child CMDS` all at once; each must exit 0 and report
+ * ERROR_SUCCESS as "key=".  Then one more child runs "lockstate counter" into *check, for
+ * the caller to assert the totals.  Fails the test on any of these. */
+#define MST_CONTEND_MAX 8
+void mst_contend(mst_child *check, int procs, const char *cmds, const char *key);
+
+/* For a child that ran "lock N lockstate" after the lock's holder died holding it: asserts
+ * it took the lock over within a second, was told ERROR_ABANDONED_WAIT_0, owns it now, and
+ * the block counts one abandonment. */
+void mst_assert_took_over(const mst_child *c);
 
 /* The value of "key=" in the child's output (first occurrence), or NULL. */
 const char *mst_val(const mst_child *c, const char *key);

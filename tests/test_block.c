@@ -74,6 +74,14 @@ static void squat_valid_header(squat *s)
     h->creator_pid = GetCurrentProcessId();
 }
 
+/* squat_create + squat_valid_header: a section of size bytes laid out as memscope would,
+ * for a test to spoil one field of. */
+static void squat_laid_out(squat *s, DWORD size)
+{
+    squat_create(s, size);
+    squat_valid_header(s);
+}
+
 static void squat_snapshot(squat *s)
 {
     memcpy(s->before, s->view, s->size < MEMSCOPE_BLOCK_SIZE ? s->size : MEMSCOPE_BLOCK_SIZE);
@@ -118,8 +126,7 @@ static void expect_refused(squat *s, DWORD err)
 START_TEST(test_refuse_wrong_magic)
 {
     squat s;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_HEADER *)s.view)->magic = 0x4B4E554A;   /* "JUNK" */
     memset(s.view + 64, 0xA5, 256);
     expect_refused(&s, ERROR_INVALID_DATA);
@@ -129,8 +136,7 @@ END_TEST
 START_TEST(test_refuse_wrong_version)
 {
     squat s;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_HEADER *)s.view)->version = MEMSCOPE_LAYOUT_VERSION + 1;
     expect_refused(&s, ERROR_REVISION_MISMATCH);
 }
@@ -140,8 +146,7 @@ END_TEST
 START_TEST(test_refuse_small_section)
 {
     squat s;
-    squat_create(&s, 4096);
-    squat_valid_header(&s);
+    squat_laid_out(&s, 4096);
     expect_refused(&s, ERROR_BAD_LENGTH);
 }
 END_TEST
@@ -149,8 +154,7 @@ END_TEST
 START_TEST(test_refuse_wrong_size_field)
 {
     squat s;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_HEADER *)s.view)->size = MEMSCOPE_BLOCK_SIZE / 2;
     expect_refused(&s, ERROR_BAD_LENGTH);
 }
@@ -159,8 +163,7 @@ END_TEST
 START_TEST(test_refuse_huge_text_length)
 {
     squat s;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_BLOCK *)s.view)->text_len = 0x7FFFFFFF;
     expect_refused(&s, ERROR_INVALID_DATA);
 }
@@ -170,8 +173,7 @@ END_TEST
 START_TEST(test_refuse_huge_size_field)
 {
     squat s;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_HEADER *)s.view)->size = 0xFFFFFFFFu;
     ((MEMSCOPE_BLOCK *)s.view)->text_len = 0xFFFFFFFFu;
     expect_refused(&s, ERROR_BAD_LENGTH);
@@ -182,8 +184,7 @@ END_TEST
 START_TEST(test_refuse_text_length_one_past)
 {
     squat s;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_BLOCK *)s.view)->text_len = MEMSCOPE_TEXT_MAX + 1;
     expect_refused(&s, ERROR_INVALID_DATA);
 }
@@ -364,8 +365,7 @@ START_TEST(test_accept_valid_foreign_block)
 {
     squat s;
     mst_child c;
-    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
-    squat_valid_header(&s);
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     mst_run(&c, s.name, "info set accepted");
     ck_assert_int_eq(mst_num(&c, "status"), ERROR_SUCCESS);
     ck_assert_int_eq(mst_num(&c, "created"), 0);

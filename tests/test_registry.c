@@ -28,51 +28,36 @@ static BOOL list_has(const char *list, DWORD pid)
 START_TEST(test_attached_count_and_list)
 {
     const WCHAR *name = mst_new_name();
-    char r1[64], r2[64], go[64];
-    HANDLE e1 = mst_new_event(r1, sizeof r1), e2 = mst_new_event(r2, sizeof r2);
-    HANDLE ego = mst_new_event(go, sizeof go);
+    mst_gate gate;
     mst_child a, b, c;
-    mst_start(&a, name, "ready %s wait %s", r1, go);
-    mst_wait_event(e1, "child A");
-    mst_start(&b, name, "ready %s wait %s", r2, go);
-    mst_wait_event(e2, "child B");
+    mst_gate_create(&gate);
+    mst_start_held(&a, name, &gate, "", "");
+    mst_start_held(&b, name, &gate, "", "");
     mst_run(&c, name, "info list");
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&a), 0);
-    ck_assert_uint_eq(mst_finish(&b), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&c, "attached"), 3);
     const char *list = mst_str(&c, "list");
     ck_assert_msg(list_has(list, a.pid) && list_has(list, b.pid) && list_has(list, c.pid),
                   "list %s lacks one of %lu %lu %lu", list, a.pid, b.pid, c.pid);
-    CloseHandle(e1);
-    CloseHandle(e2);
-    CloseHandle(ego);
 }
 END_TEST
 
 START_TEST(test_killed_process_slot_reclaimed)
 {
     const WCHAR *name = mst_new_name();
-    char ready[64], r2[64], go[64];
-    HANDLE ev = mst_new_event(ready, sizeof ready), ev2 = mst_new_event(r2, sizeof r2);
-    HANDLE ego = mst_new_event(go, sizeof go);
+    mst_gate gate;
     mst_child keeper, victim, after;
+    mst_gate_create(&gate);
     /* The keeper keeps the block alive, so the victim's slot outlives the victim. */
-    mst_start(&keeper, name, "ready %s wait %s", r2, go);
-    mst_wait_event(ev2, "the keeper");
-    mst_start(&victim, name, "info ready %s wait %s", ready, go);
-    mst_wait_event(ev, "the victim");
+    mst_start_held(&keeper, name, &gate, "", "");
+    mst_start_held(&victim, name, &gate, "info", "");
     DWORD victim_pid = victim.pid;
     mst_kill(&victim);                    /* TerminateProcess: no DLL_PROCESS_DETACH */
     mst_run(&after, name, "info list");
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&after, "attached"), 2);  /* the keeper and itself */
     ck_assert_msg(!list_has(mst_str(&after, "list"), victim_pid),
                   "the killed process %lu is still listed", (unsigned long)victim_pid);
-    CloseHandle(ev);
-    CloseHandle(ev2);
-    CloseHandle(ego);
 }
 END_TEST
 

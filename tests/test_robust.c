@@ -6,57 +6,35 @@
  * calls ExitProcess while another of its threads holds the lock; a killed waiter; the named
  * mutex's WAIT_ABANDONED.  No test here is timed beyond "within a second" for a takeover.
  */
+#include <stdio.h>
+
 #include "mstest.h"
 
-/* Starts a keeper child that holds the block open until the test sets *go. */
-static void start_keeper(mst_child *keeper, const WCHAR *name, const char *go)
-{
-    char ready[64];
-    HANDLE ev = mst_new_event(ready, sizeof ready);
-    mst_start(keeper, name, "ready %s wait %s", ready, go);
-    mst_wait_event(ev, "the keeper");
-    CloseHandle(ev);
-}
-
-static void totals(const char *how, long long *total, long long *counter)
+/* 8 processes run `how 100000` ("lockedinc" or "atomicinc") at once, a held keeper keeping
+ * the block alive: the lock's total and the counter must come out exactly as expected, the
+ * lock free and never abandoned. */
+static void totals(const char *how, long long want_total, long long want_counter)
 {
     enum { PROCS = 8, EACH = 100000 };
-    const WCHAR *name = mst_new_name();
-    char go[64];
-    HANDLE ego = mst_new_event(go, sizeof go);
-    mst_child keeper, w[PROCS], check;
-    start_keeper(&keeper, name, go);
-    for (int i = 0; i < PROCS; i++)
-        mst_start(&w[i], name, "%s %d", how, EACH);
-    for (int i = 0; i < PROCS; i++) {
-        ck_assert_uint_eq(mst_finish(&w[i]), 0);
-        ck_assert_int_eq(mst_num(&w[i], how), ERROR_SUCCESS);
-    }
-    mst_run(&check, name, "lockstate counter");
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&keeper), 0);
-    *total = mst_num(&check, "total");
-    *counter = mst_num(&check, "counter");
+    char cmds[64];
+    mst_child check;
+    snprintf(cmds, sizeof cmds, "%s %d", how, EACH);
+    mst_contend(&check, PROCS, cmds, how);
+    ck_assert_int_eq(mst_num(&check, "total"), want_total);
+    ck_assert_int_eq(mst_num(&check, "counter"), want_counter);
     ck_assert_int_eq(mst_num(&check, "abandoned"), 0);
     ck_assert_int_eq(mst_num(&check, "owner"), 0);
-    CloseHandle(ego);
 }
 
 START_TEST(test_locked_8x100000_exact)
 {
-    long long total, counter;
-    totals("lockedinc", &total, &counter);
-    ck_assert_int_eq(total, 8LL * 100000);
-    ck_assert_int_eq(counter, 0);
+    totals("lockedinc", 8LL * 100000, 0);   /* the lock's total; the counter untouched */
 }
 END_TEST
 
 START_TEST(test_interlocked_8x100000_exact)
 {
-    long long total, counter;
-    totals("atomicinc", &total, &counter);
-    ck_assert_int_eq(counter, 8LL * 100000);
-    ck_assert_int_eq(total, 0);
+    totals("atomicinc", 0, 8LL * 100000);   /* the counter; the lock's total untouched */
 }
 END_TEST
 
@@ -119,24 +97,21 @@ END_TEST
 START_TEST(test_exitprocess_while_holding)
 {
     const WCHAR *name = mst_new_name();
-    char go[64], held[64];
-    HANDLE ego = mst_new_event(go, sizeof go), eheld = mst_new_event(held, sizeof held);
+    char held[64];
+    HANDLE eheld = mst_new_event(held, sizeof held);
+    mst_gate gate;
     mst_child keeper, quitter, next;
-    start_keeper(&keeper, name, go);
+    mst_gate_create(&gate);
+    mst_start_held(&keeper, name, &gate, "", "");
     mst_start(&quitter, name, "holdexit %s 7", held);
     mst_wait_event(eheld, "the quitter's thread to hold the lock");
     ck_assert_uint_eq(mst_finish(&quitter), 7);        /* it exited: no hang at detach */
     ck_assert_int_eq(mst_num(&quitter, "holderlock"), ERROR_SUCCESS);
     mst_run(&next, name, "lock 5000 lockstate unlock info");
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&keeper), 0);
-    ck_assert_int_eq(mst_num(&next, "lock"), ERROR_ABANDONED_WAIT_0);
-    ck_assert_int_le(mst_num(&next, "lockms"), 1000);
-    ck_assert_int_eq(mst_num(&next, "owner"), next.pid);
-    ck_assert_int_eq(mst_num(&next, "abandoned"), 1);
+    mst_gate_finish(&gate);
+    mst_assert_took_over(&next);
     ck_assert_int_eq(mst_num(&next, "unlock"), ERROR_SUCCESS);
     ck_assert_int_eq(mst_num(&next, "attached"), 2);   /* its slot was freed at detach */
-    CloseHandle(ego);
     CloseHandle(eheld);
 }
 END_TEST
@@ -146,14 +121,14 @@ END_TEST
 START_TEST(test_killed_waiter_leaves_no_trace)
 {
     const WCHAR *name = mst_new_name();
-    char go[64], r1[64], r2[64];
-    HANDLE ego = mst_new_event(go, sizeof go), e1 = mst_new_event(r1, sizeof r1);
-    HANDLE e2 = mst_new_event(r2, sizeof r2);
+    char ready[64];
+    HANDLE ev = mst_new_event(ready, sizeof ready);
+    mst_gate gate;
     mst_child holder, waiter, after;
-    mst_start(&holder, name, "lock 1000 ready %s wait %s unlock lockstate", r1, go);
-    mst_wait_event(e1, "the holder");
-    mst_start(&waiter, name, "ready %s lock 60000", r2);
-    mst_wait_event(e2, "the waiter");
+    mst_gate_create(&gate);
+    mst_start_held(&holder, name, &gate, "lock 1000", "unlock lockstate");
+    mst_start(&waiter, name, "ready %s lock 60000", ready);   /* not held: it goes on to wait */
+    mst_wait_event(ev, "the waiter");
     /* The waiter marks the lock contended before it sleeps: wait until it did. */
     for (int k = 0; k < 100; k++) {
         mst_run(&after, name, "lockstate");
@@ -162,13 +137,10 @@ START_TEST(test_killed_waiter_leaves_no_trace)
     }
     ck_assert_int_ne(mst_num(&after, "waiters"), 0);
     mst_kill(&waiter);
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&holder), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&holder, "unlock"), ERROR_SUCCESS);
     ck_assert_int_eq(mst_num(&holder, "waiters"), 0);
-    CloseHandle(ego);
-    CloseHandle(e1);
-    CloseHandle(e2);
+    CloseHandle(ev);
 }
 END_TEST
 
@@ -177,24 +149,20 @@ END_TEST
 START_TEST(test_mutex_abandoned)
 {
     const WCHAR *name = mst_new_name();
-    char go[64], held[64];
-    HANDLE ego = mst_new_event(go, sizeof go), eheld = mst_new_event(held, sizeof held);
+    mst_gate gate;
     mst_child keeper, holder, blocked, next;
-    start_keeper(&keeper, name, go);
-    mst_start(&holder, name, "mlock 1000 ready %s wait %s", held, go);
-    mst_wait_event(eheld, "the mutex holder");
+    mst_gate_create(&gate);
+    mst_start_held(&keeper, name, &gate, "", "");
+    mst_start_held(&holder, name, &gate, "mlock 1000", "");
     mst_run(&blocked, name, "mlock 200 munlock");
     mst_kill(&holder);
     mst_run(&next, name, "mlock 5000 munlock");
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&blocked, "mlock"), ERROR_TIMEOUT);
     ck_assert_int_eq(mst_num(&blocked, "munlock"), ERROR_NOT_OWNER);
     ck_assert_msg(mst_num(&next, "mlock") == ERROR_ABANDONED_WAIT_0, "holder:\n%s\nblocked:\n%s\nnext:\n%s", holder.text, blocked.text, next.text);
     ck_assert_int_le(mst_num(&next, "mlockms"), 1000);
     ck_assert_int_eq(mst_num(&next, "munlock"), ERROR_SUCCESS);
-    CloseHandle(ego);
-    CloseHandle(eheld);
 }
 END_TEST
 

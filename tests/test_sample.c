@@ -22,6 +22,27 @@ static void expect_text(const WCHAR *want)
     ck_assert_msg(wcscmp(buf, want) == 0, "shared text is '%ls', expected '%ls'", buf, want);
 }
 
+/* SetSharedMem(s) must fail with exactly `want` as the last error (read before Check's own
+ * calls can reset it, after SetLastError(0xdeadbeef) so a stale value cannot pass). */
+static void expect_set_fails(LPWSTR s, DWORD want)
+{
+    SetLastError(0xdeadbeef);
+    BOOL ok = SetSharedMem(s);
+    DWORD err = GetLastError();
+    ck_assert(!ok);
+    ck_assert_uint_eq(err, want);
+}
+
+/* The same for GetSharedMem(buf, cch). */
+static void expect_get_fails(LPWSTR buf, DWORD cch, DWORD want)
+{
+    SetLastError(0xdeadbeef);
+    BOOL ok = GetSharedMem(buf, cch);
+    DWORD err = GetLastError();
+    ck_assert(!ok);
+    ck_assert_uint_eq(err, want);
+}
+
 START_TEST(test_SetSharedMem_roundtrip)
 {
     WCHAR buf[MAX_PATH];
@@ -34,11 +55,7 @@ END_TEST
 START_TEST(test_SetSharedMem_null)
 {
     ck_assert(SetSharedMem(L"keep"));
-    SetLastError(0xdeadbeef);
-    BOOL ok = SetSharedMem(NULL);
-    DWORD err = GetLastError();   /* before Check's own calls reset it */
-    ck_assert(!ok);
-    ck_assert_uint_eq(err, ERROR_INVALID_PARAMETER);
+    expect_set_fails(NULL, ERROR_INVALID_PARAMETER);
     expect_text(L"keep");
 }
 END_TEST
@@ -47,11 +64,7 @@ START_TEST(test_SetSharedMem_too_long)
 {
     ck_assert(SetSharedMem(L"keep"));
     fill_long(MEMSCOPE_TEXT_MAX + 1);
-    SetLastError(0xdeadbeef);
-    BOOL ok = SetSharedMem(g_long);
-    DWORD err = GetLastError();   /* before Check's own calls reset it */
-    ck_assert(!ok);
-    ck_assert_uint_eq(err, ERROR_INSUFFICIENT_BUFFER);
+    expect_set_fails(g_long, ERROR_INSUFFICIENT_BUFFER);
     expect_text(L"keep");               /* not truncated, as the sample did: unchanged */
 }
 END_TEST
@@ -77,11 +90,7 @@ END_TEST
 
 START_TEST(test_GetSharedMem_null)
 {
-    SetLastError(0xdeadbeef);
-    BOOL ok = GetSharedMem(NULL, MAX_PATH);
-    DWORD err = GetLastError();   /* before Check's own calls reset it */
-    ck_assert(!ok);
-    ck_assert_uint_eq(err, ERROR_INVALID_PARAMETER);
+    expect_get_fails(NULL, MAX_PATH, ERROR_INVALID_PARAMETER);
 }
 END_TEST
 
@@ -89,11 +98,7 @@ START_TEST(test_GetSharedMem_zero_size)
 {
     WCHAR buf[4] = L"ZZZ";
     ck_assert(SetSharedMem(L"abc"));
-    SetLastError(0xdeadbeef);
-    BOOL ok = GetSharedMem(buf, 0);
-    DWORD err = GetLastError();   /* before Check's own calls reset it */
-    ck_assert(!ok);
-    ck_assert_uint_eq(err, ERROR_INVALID_PARAMETER);
+    expect_get_fails(buf, 0, ERROR_INVALID_PARAMETER);
     ck_assert(wcscmp(buf, L"ZZZ") == 0);  /* not one WCHAR written */
 }
 END_TEST
@@ -103,11 +108,7 @@ START_TEST(test_GetSharedMem_small_buffer)
     WCHAR buf[8];
     wmemset(buf, L'Z', 8);
     ck_assert(SetSharedMem(L"abcdef"));
-    SetLastError(0xdeadbeef);
-    BOOL ok = GetSharedMem(buf, 4);
-    DWORD err = GetLastError();   /* before Check's own calls reset it */
-    ck_assert(!ok);
-    ck_assert_uint_eq(err, ERROR_INSUFFICIENT_BUFFER);
+    expect_get_fails(buf, 4, ERROR_INSUFFICIENT_BUFFER);
     ck_assert(wcscmp(buf, L"abc") == 0);   /* like the sample: cut and terminated */
     ck_assert_uint_eq(buf[4], L'Z');       /* and nothing past cchSize */
 }
@@ -126,20 +127,16 @@ END_TEST
 START_TEST(test_SharedMem_two_processes)
 {
     const WCHAR *name = mst_new_name();
-    char ready[64], go[64];
-    HANDLE ev_ready = mst_new_event(ready, sizeof ready), ev_go = mst_new_event(go, sizeof go);
+    mst_gate gate;
     mst_child a, b;
 
-    mst_start(&a, name, "sset hello-from-A ready %s wait %s", ready, go);
-    mst_wait_event(ev_ready, "child A to set the text");
+    mst_gate_create(&gate);
+    mst_start_held(&a, name, &gate, "sset hello-from-A", "");
     mst_run(&b, name, "sget");
-    SetEvent(ev_go);
-    ck_assert_uint_eq(mst_finish(&a), 0);
+    mst_gate_finish(&gate);
     ck_assert_str_eq(mst_str(&a, "sset"), "1");
     ck_assert_str_eq(mst_str(&b, "sget"), "1");
     ck_assert_str_eq(mst_str(&b, "stext"), "hello-from-A");
-    CloseHandle(ev_ready);
-    CloseHandle(ev_go);
 }
 END_TEST
 

@@ -1,47 +1,28 @@
 /*
  * test_scope.c: the seed's claims across real processes.  Each test gives its children a
- * block name of its own and coordinates them with named events, waited with timeouts.
+ * block name of its own; a child that must stay attached while others run is held at a gate
+ * (mst_start_held) until the test releases it.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "mstest.h"
 
-typedef struct hold {
-    char ready[64], go[64];
-    HANDLE ev_ready, ev_go;
-} hold;
-
-static void hold_init(hold *h)
-{
-    h->ev_ready = mst_new_event(h->ready, sizeof h->ready);
-    h->ev_go = mst_new_event(h->go, sizeof h->go);
-}
-
-static void hold_done(hold *h)
-{
-    CloseHandle(h->ev_ready);
-    CloseHandle(h->ev_go);
-}
-
 /* Claim 3 and 4: the named mapping is one block; the second process opens the first's. */
 START_TEST(test_second_process_sees_text_and_counter)
 {
     const WCHAR *name = mst_new_name();
-    hold h;
+    mst_gate gate;
     mst_child a, b;
-    hold_init(&h);
-    mst_start(&a, name, "set shared-by-A inc inc info ready %s wait %s", h.ready, h.go);
-    mst_wait_event(h.ev_ready, "child A");
+    mst_gate_create(&gate);
+    mst_start_held(&a, name, &gate, "set shared-by-A inc inc info", "");
     mst_run(&b, name, "get counter info");
-    SetEvent(h.ev_go);
-    ck_assert_uint_eq(mst_finish(&a), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&a, "created"), 1);
     ck_assert_int_eq(mst_num(&b, "created"), 0);          /* ERROR_ALREADY_EXISTS */
     ck_assert_int_eq(mst_num(&b, "creator"), a.pid);
     ck_assert_str_eq(mst_str(&b, "text"), "shared-by-A");
     ck_assert_int_eq(mst_num(&b, "counter"), 2);
-    hold_done(&h);
 }
 END_TEST
 
@@ -50,23 +31,20 @@ END_TEST
 START_TEST(test_private_heap_not_shared)
 {
     const WCHAR *name = mst_new_name();
-    hold h;
+    mst_gate gate;
     mst_child a, b;
-    hold_init(&h);
-    mst_start(&a, name, "private secret-of-A ready %s wait %s", h.ready, h.go);
-    mst_wait_event(h.ev_ready, "child A");
+    mst_gate_create(&gate);
+    mst_start_held(&a, name, &gate, "private secret-of-A", "");
     char addr[40];
     snprintf(addr, sizeof addr, "%s", mst_str(&a, "privaddr"));
     mst_run(&b, name, "ptext peek %s", addr);
-    SetEvent(h.ev_go);
-    ck_assert_uint_eq(mst_finish(&a), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&a, "private"), ERROR_SUCCESS);
     ck_assert_str_eq(mst_str(&b, "ptext"), "");           /* B's own private text */
     const char *peek = mst_str(&b, "peek");
     ck_assert_msg(strcmp(peek, "commit") != 0 ||
                   strncmp(mst_str(&b, "peektext"), "secret-of-A", 11) != 0,
                   "process B read A's private text at %s", addr);
-    hold_done(&h);
 }
 END_TEST
 
@@ -74,20 +52,17 @@ END_TEST
 START_TEST(test_global_per_process_section_shared)
 {
     const WCHAR *name = mst_new_name();
-    hold h;
+    mst_gate gate;
     mst_child a, b;
-    hold_init(&h);
-    mst_start(&a, name, "global global global section section ready %s wait %s", h.ready, h.go);
-    mst_wait_event(h.ev_ready, "child A");
+    mst_gate_create(&gate);
+    mst_start_held(&a, name, &gate, "global global global section section", "");
     mst_run(&b, name, "global section");
-    SetEvent(h.ev_go);
-    ck_assert_uint_eq(mst_finish(&a), 0);
+    mst_gate_finish(&gate);
     /* mst_num reads the first "key=" line: A's first increment of each. */
     ck_assert_int_eq(mst_num(&a, "global"), 1);
     ck_assert_int_eq(mst_num(&b, "global"), 1);      /* B's own copy starts at 0 again */
     long long a_last_section = mst_num(&a, "section") + 1;
     ck_assert_int_eq(mst_num(&b, "section"), a_last_section + 1);  /* B continues A's count */
-    hold_done(&h);
 }
 END_TEST
 
@@ -111,19 +86,16 @@ END_TEST
 START_TEST(test_block_lives_while_one_view_remains)
 {
     const WCHAR *name = mst_new_name();
-    hold h;
+    mst_gate gate;
     mst_child keeper, writer, reader;
-    hold_init(&h);
-    mst_start(&keeper, name, "ready %s wait %s", h.ready, h.go);
-    mst_wait_event(h.ev_ready, "the keeper");
+    mst_gate_create(&gate);
+    mst_start_held(&keeper, name, &gate, "", "");
     mst_run(&writer, name, "set written-then-exited inc");
     mst_run(&reader, name, "get counter info");
-    SetEvent(h.ev_go);
-    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    mst_gate_finish(&gate);
     ck_assert_str_eq(mst_str(&reader, "text"), "written-then-exited");
     ck_assert_int_eq(mst_num(&reader, "counter"), 1);
     ck_assert_int_eq(mst_num(&reader, "creator"), keeper.pid);
-    hold_done(&h);
 }
 END_TEST
 

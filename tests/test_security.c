@@ -103,12 +103,11 @@ START_TEST(test_descriptor_user_and_system_only)
 {
     const WCHAR *name = mst_new_name();
     WCHAR lock[MEMSCOPE_NAME_MAX + 8];
-    char ready[64], go[64];
-    HANDLE ev = mst_new_event(ready, sizeof ready), ego = mst_new_event(go, sizeof go);
+    mst_gate gate;
     mst_child keeper;
 
-    mst_start(&keeper, name, "info ready %s wait %s", ready, go);
-    mst_wait_event(ev, "the child to create the block");
+    mst_gate_create(&gate);
+    mst_start_held(&keeper, name, &gate, "info", "");   /* it creates the block */
     HANDLE map = OpenFileMappingW(READ_CONTROL, FALSE, name);
     ck_assert_msg(map != NULL, "OpenFileMappingW: %lu", GetLastError());
     swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", name);
@@ -118,13 +117,10 @@ START_TEST(test_descriptor_user_and_system_only)
     if (check_descriptor(map, "mapping", SECTION_ALL_ACCESS))
         check_descriptor(lev, "lock event", EVENT_ALL_ACCESS);
 
-    SetEvent(ego);
-    ck_assert_uint_eq(mst_finish(&keeper), 0);
+    mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&keeper, "created"), 1);
     CloseHandle(map);
     CloseHandle(lev);
-    CloseHandle(ev);
-    CloseHandle(ego);
 }
 END_TEST
 

@@ -35,15 +35,7 @@ static void exe_start(exe_run *r, const WCHAR *name, BOOL keep_stdin, const char
     HANDLE out_w, in_r = NULL;
 
     memset(r, 0, sizeof *r);
-    DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
-    ck_assert(n > 0 && n < MAX_PATH);
-    /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameA's
-     * buffer as an input, but the call fills it (and n > 0 was asserted) */
-    char *slash = strrchr(path, '\\');
-    ck_assert(slash != NULL);
-    size_t room = sizeof path - (size_t)(slash + 1 - path);
-    ck_assert_msg(snprintf(slash + 1, room, "memscope.exe") < (int)room,
-                  "%s: no room for memscope.exe beside it", path);
+    mst_path_beside(path, "memscope.exe");
     snprintf(cmd, sizeof cmd, "\"%s\" %s", path, args);
     ck_assert_msg(CreatePipe(&r->out, &out_w, &sa, 65536), "CreatePipe: %lu", GetLastError());
     ck_assert(SetHandleInformation(r->out, HANDLE_FLAG_INHERIT, 0));

@@ -100,16 +100,23 @@ void mst_start_exe(mst_child *c, const char *exe, const WCHAR *name, const char 
     va_end(ap);
 }
 
+void mst_path_beside(char path[MAX_PATH], const char *file)
+{
+    DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
+    ck_assert_msg(n > 0 && n < MAX_PATH, "GetModuleFileNameA: %lu", GetLastError());
+    /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameA's
+     * buffer as an input, but the call fills it (and n > 0 was asserted) */
+    char *slash = strrchr(path, '\\');
+    ck_assert(slash != NULL);
+    size_t room = MAX_PATH - (size_t)(slash + 1 - path);
+    ck_assert_msg(snprintf(slash + 1, room, "%s", file) < (int)room,
+                  "%s: no room for %s beside it", path, file);
+}
+
 const char *mst_noseq_exe(void)
 {
     static char path[MAX_PATH];
-    DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
-    ck_assert(n > 0 && n < MAX_PATH);
-    char *slash = strrchr(path, '\\');
-    ck_assert(slash != NULL);
-    size_t room = sizeof path - (size_t)(slash + 1 - path);
-    ck_assert_msg(snprintf(slash + 1, room, "noseq\\memscope_tests.exe") < (int)room,
-                  "%s: no room for noseq\\memscope_tests.exe beside it", path);
+    mst_path_beside(path, "noseq\\memscope_tests.exe");
     ck_assert_msg(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES,
                   "%s is missing: `make tests` builds it", path);
     return path;
@@ -185,6 +192,67 @@ void mst_wait_event(HANDLE ev, const char *what)
     DWORD w = WaitForSingleObject(ev, MST_CHILD_TIMEOUT_MS);
     ck_assert_msg(w == WAIT_OBJECT_0, "waiting for %s: WaitForSingleObject returned %lu",
                   what, (unsigned long)w);
+}
+
+void mst_gate_create(mst_gate *g)
+{
+    memset(g, 0, sizeof *g);
+    g->go = mst_new_event(g->name, sizeof g->name);
+}
+
+void mst_start_held(mst_child *c, const WCHAR *name, mst_gate *g, const char *before,
+                    const char *after)
+{
+    char ready[64], what[160];
+    ck_assert_msg(g->count < MST_GATE_MAX, "more than %d children held at one gate",
+                  MST_GATE_MAX);
+    HANDLE ev = mst_new_event(ready, sizeof ready);
+    mst_start(c, name, "%s ready %s wait %s %s", before, ready, g->name, after);
+    g->held[g->count++] = c;
+    snprintf(what, sizeof what, "child %lu (\"%s\") to be held at the gate",
+             (unsigned long)c->pid, before);
+    mst_wait_event(ev, what);
+    CloseHandle(ev);
+}
+
+void mst_gate_finish(mst_gate *g)
+{
+    ck_assert_msg(SetEvent(g->go), "SetEvent(%s) failed: %lu", g->name, GetLastError());
+    for (int i = 0; i < g->count; i++) {
+        mst_child *c = g->held[i];
+        if (c->process == NULL)          /* killed by the test: nothing to collect */
+            continue;
+        ck_assert_msg(mst_finish(c) == 0, "held child %lu exited with %lu; output:\n%s",
+                      (unsigned long)c->pid, (unsigned long)c->exit_code, c->text);
+    }
+    CloseHandle(g->go);
+    g->go = NULL;
+}
+
+void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
+{
+    const WCHAR *name = mst_new_name();
+    mst_gate gate;
+    mst_child keeper, w[MST_CONTEND_MAX];
+    ck_assert_int_le(procs, MST_CONTEND_MAX);
+    mst_gate_create(&gate);
+    mst_start_held(&keeper, name, &gate, "", "");
+    for (int i = 0; i < procs; i++)      /* all started before any is waited for */
+        mst_start(&w[i], name, "%s", cmds);
+    for (int i = 0; i < procs; i++) {
+        ck_assert_uint_eq(mst_finish(&w[i]), 0);
+        ck_assert_int_eq(mst_num(&w[i], key), ERROR_SUCCESS);
+    }
+    mst_run(check, name, "lockstate counter");
+    mst_gate_finish(&gate);
+}
+
+void mst_assert_took_over(const mst_child *c)
+{
+    ck_assert_int_eq(mst_num(c, "lock"), ERROR_ABANDONED_WAIT_0);
+    ck_assert_int_le(mst_num(c, "lockms"), 1000);
+    ck_assert_int_eq(mst_num(c, "owner"), c->pid);
+    ck_assert_int_eq(mst_num(c, "abandoned"), 1);
 }
 
 const char *mst_val(const mst_child *c, const char *key)
