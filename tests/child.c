@@ -99,7 +99,8 @@ static void cmd_info(void)
 static void cmd_peek(const char *arg)
 {
     MEMORY_BASIC_INFORMATION mbi;
-    void *addr = (void *)(uintptr_t)strtoull(arg, NULL, 0);
+    /* The parent passes what "%p" printed here: hex digits without 0x. */
+    void *addr = (void *)(uintptr_t)strtoull(arg, NULL, 16);
     if (VirtualQuery(addr, &mbi, sizeof mbi) == 0) {
         out("peek=invalid");
         return;

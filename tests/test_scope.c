@@ -4,6 +4,7 @@
  * (mst_start_held) until the test releases it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mstest.h"
@@ -37,6 +38,9 @@ START_TEST(test_private_heap_not_shared)
     mst_start_held(&a, name, &gate, "private secret-of-A", "");
     char addr[40];
     snprintf(addr, sizeof addr, "%s", mst_str(&a, "privaddr"));
+    /* Without A's real address the peek below would prove nothing. */
+    ck_assert_msg(strtoull(addr, NULL, 16) != 0, "child A reported no private address: %s",
+                  addr);
     mst_run(&b, name, "ptext peek %s", addr);
     mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&a, "private"), ERROR_SUCCESS);

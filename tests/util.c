@@ -213,6 +213,9 @@ void mst_start_held(mst_child *c, const WCHAR *name, mst_gate *g, const char *be
              (unsigned long)c->pid, before);
     mst_wait_event(ev, what);
     CloseHandle(ev);
+    /* What the child printed before it said ready is read now, so the test can use it
+     * (an address, a pid) while the child is still held. */
+    drain(c, FALSE);
 }
 
 void mst_gate_finish(mst_gate *g)
