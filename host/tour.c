@@ -462,7 +462,17 @@ static BOOL spawn(child *c, int index, const WCHAR *name)
     si.hStdOutput = child_out;
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     /* Suspended until it is in the job, so not even its DllMain runs outside it. */
-    if (!CreateProcessW(T.exe, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
+    /* Under Wine a new process now and then dies while it starts and CreateProcess says
+     * ERROR_INTERNAL_ERROR; another start succeeds, so that one error is retried. */
+    BOOL started;
+    for (int tries = 1;; tries++) {
+        started = CreateProcessW(T.exe, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, NULL,
+                                 &si, &pi);
+        if (started || GetLastError() != ERROR_INTERNAL_ERROR || tries == 5)
+            break;
+        Sleep(20 * tries);
+    }
+    if (!started) {
         win32_fail("CreateProcessW");
         goto done;
     }

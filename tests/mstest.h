@@ -34,6 +34,10 @@ typedef struct mst_child {
     size_t len;
 } mst_child;
 
+/* CreateProcessA with inherited handles, retried on Wine's occasional ERROR_INTERNAL_ERROR
+ * at process start (util.c).  Returns TRUE, or FALSE with the last error set. */
+BOOL mst_create_process(char *cmd, STARTUPINFOA *si, PROCESS_INFORMATION *pi);
+
 /* A block name no other test uses: "Local\memscope-t<pid>-<n>". */
 const WCHAR *mst_new_name(void);
 /* A named event (manual-reset) the children can open: "Local\mst-ev-<pid>-<n>". */

@@ -48,7 +48,7 @@ static void exe_start(exe_run *r, const WCHAR *name, BOOL keep_stdin, const char
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     si.hStdInput = keep_stdin ? in_r : GetStdHandle(STD_INPUT_HANDLE);
     ck_assert(SetEnvironmentVariableW(MEMSCOPE_NAME_ENV, name));
-    BOOL ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    BOOL ok = mst_create_process(cmd, &si, &pi);
     DWORD err = GetLastError();
     CloseHandle(out_w);
     if (in_r != NULL)

@@ -46,6 +46,26 @@ HANDLE mst_new_event(char *name_out, size_t cap)
     return h;
 }
 
+/* mst_create_process: CreateProcessA(NULL, cmd, ..., inherit handles, si, pi), retried
+ * when it fails with ERROR_INTERNAL_ERROR: under Wine a new process now and then dies while
+ * it starts (about one start in a few hundred here) and the parent gets that error; a second
+ * start succeeds.  Any other failure is returned at once.  OUT *pi as CreateProcess.
+ * Returns TRUE, or FALSE with the last error set. */
+BOOL mst_create_process(char *cmd, STARTUPINFOA *si, PROCESS_INFORMATION *pi)
+{
+    for (int tries = 1;; tries++) {
+        if (CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, si, pi))
+            return TRUE;
+        DWORD err = GetLastError();
+        if (err != ERROR_INTERNAL_ERROR || tries == 5) {
+            SetLastError(err);
+            return FALSE;
+        }
+        fprintf(stderr, "mstest: CreateProcess failed with ERROR_INTERNAL_ERROR, retrying\n");
+        Sleep(20 * tries);
+    }
+}
+
 static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char *fmt,
                    va_list ap)
 {
@@ -73,7 +93,7 @@ static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char 
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     /* The child's DLL reads MEMSCOPE_NAME when it loads; ours already has. */
     ck_assert(SetEnvironmentVariableW(MEMSCOPE_NAME_ENV, name));
-    BOOL ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    BOOL ok = mst_create_process(cmd, &si, &pi);
     DWORD err = GetLastError();
     CloseHandle(wr);
     ck_assert_msg(ok, "CreateProcess(%s) failed: %lu", cmd, err);
