@@ -60,4 +60,6 @@ for my $doc (@ARGV) {
         print $out $text;
     }
 }
+print STDERR "doc-links: the code moved: run `scripts/doc-links.pl @ARGV` to follow it\n"
+    if $check && $bad;
 exit $bad;
