@@ -58,7 +58,8 @@ all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
 exe: $(B)/memscope.exe $(B)/sample_client.exe
-tests: $(B)/memscope_tests.exe $(B)/noseq/memscope.dll $(B)/noseq/memscope_tests.exe
+tests: $(B)/memscope_tests.exe $(B)/hooks/memscope.dll $(B)/hooks/memscope_tests.exe \
+       $(B)/memscope_dyn.dll $(B)/hooks/memscope_dyn.dll
 
 $(B)/obj/dll/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/obj/dll
 	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -c $< -o $@
@@ -71,17 +72,27 @@ else
 	sed -E 's/@[0-9]+$$//' $< > $@
 endif
 
-# Test-only variant: the text's readers skip the sequence check, so the seqlock test can
-# show that it does see tears without it.  The test binary is copied beside it: a child
-# started from build/<arch>/noseq/ loads that folder's memscope.dll.  Never shipped.
-NOSEQ_OBJ := $(patsubst dll/%.c,$(B)/noseq/obj/%.o,$(DLL_SRC))
-$(B)/noseq/obj/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/noseq/obj
-	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -DMEMSCOPE_TEST_NO_SEQCHECK -c $< -o $@
+# Test-only variant: the DLL built with -DMEMSCOPE_TEST_HOOKS, whose faults a test forces
+# through the environment variable MEMSCOPE_TEST_HOOKS (dll/testhooks.c: a writer killed
+# inside its write, readers without the consistency check, ...).  The test binary is copied
+# beside it: a child started from build/<arch>/hooks/ loads that folder's memscope.dll.
+# Never shipped.
+HOOKS_OBJ := $(patsubst dll/%.c,$(B)/hooks/obj/%.o,$(DLL_SRC))
+$(B)/hooks/obj/%.o: dll/%.c dll/memscope.h dll/internal.h dll/validate.h | $(B)/hooks/obj
+	$(CC) $(ALL_CFLAGS) -DMEMSCOPE_BUILDING_DLL -DMEMSCOPE_TEST_HOOKS -c $< -o $@
 
-$(B)/noseq/memscope.dll: $(NOSEQ_OBJ) $(B)/memscope.def
-	$(CC) -shared -o $@ $(NOSEQ_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC)
+$(B)/hooks/memscope.dll: $(HOOKS_OBJ) $(B)/memscope.def
+	$(CC) -shared -o $@ $(HOOKS_OBJ) $(B)/memscope.def $(KILL_AT) $(STATIC)
 
-$(B)/noseq/memscope_tests.exe: $(B)/memscope_tests.exe | $(B)/noseq/obj
+$(B)/hooks/memscope_tests.exe: $(B)/memscope_tests.exe | $(B)/hooks/obj
+	cp $< $@
+
+# A second copy of the DLL under another file name: a test loads it with LoadLibrary and
+# unloads it with FreeLibrary (the statically imported memscope.dll never unloads), so
+# DLL_PROCESS_DETACH with lpReserved NULL runs while the process lives on.
+$(B)/memscope_dyn.dll: $(B)/memscope.dll
+	cp $< $@
+$(B)/hooks/memscope_dyn.dll: $(B)/hooks/memscope.dll
 	cp $< $@
 
 # The version resource's numbers, from VERSION (so FileVersion cannot drift from it).
@@ -124,7 +135,7 @@ $(CHECK_DIR)/lib/libcheck.a:
 	@echo "make: Check for $(TRIPLET) is missing: running scripts/install-deps.sh $(ARCH)"
 	scripts/install-deps.sh $(ARCH)
 
-$(B) $(B)/obj/dll $(B)/obj/tests $(B)/noseq/obj:
+$(B) $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj:
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL

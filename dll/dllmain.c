@@ -13,6 +13,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
     case DLL_PROCESS_ATTACH:
         /* DLL_THREAD_* notifications are left on: the static runtime linked in uses them,
          * and nothing here is per thread. */
+        ms_hooks_read();
         ms_map_attach();
         /* A refused block still loads the DLL: the host gets a clear error from every
          * accessor instead of a failed LoadLibrary it cannot explain. */

@@ -62,6 +62,22 @@ static inline int64_t ms_load64(const int64_t *p)
 #endif
 }
 
+/* testhooks.c: forced faults, in the test variant only (see testhooks.c). */
+#ifdef MEMSCOPE_TEST_HOOKS
+typedef struct ms_hooks {
+    BOOL noseqcheck, slowread, selftimes;
+    int diewrite, pausewrite;
+} ms_hooks;
+extern ms_hooks ms_hook;
+void ms_hooks_read(void);
+void ms_hook_write_stage(int stage);
+#define MS_HOOK(field) (ms_hook.field)
+#else
+#define MS_HOOK(field) 0
+#define ms_hooks_read() ((void)0)
+#define ms_hook_write_stage(stage) ((void)(stage))
+#endif
+
 /* log.c */
 void ms_log_win32(const char *tag, const char *call, DWORD err);
 void ms_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

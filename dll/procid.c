@@ -31,10 +31,11 @@ DWORD ms_proc_self(uint64_t *owner, uint64_t *create_time)
     FILETIME created, exited, kernel, user;
     DWORD err = ERROR_SUCCESS;
     *create_time = 0;
-    if (GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
+    if (!MS_HOOK(selftimes) &&
+        GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
         *create_time = ft64(created);
     else {
-        err = GetLastError();
+        err = MS_HOOK(selftimes) ? ERROR_ACCESS_DENIED : GetLastError();
         ms_log_win32("proc-self", "GetProcessTimes", err);
     }
     *owner = MEMSCOPE_OWNER(GetCurrentProcessId(), ms_proc_tag(*create_time));

@@ -17,11 +17,7 @@
 /* The test-only build (Makefile: build/<arch>/noseq/) defines MEMSCOPE_TEST_NO_SEQCHECK so
  * readers skip the sequence check: the seqlock test runs against it to show that without
  * the check a reader does see torn text, so the test can fail.  Never ship it. */
-#ifdef MEMSCOPE_TEST_NO_SEQCHECK
-#define MS_TEXT_SEQCHECK 0
-#else
-#define MS_TEXT_SEQCHECK 1
-#endif
+#define MS_TEXT_SEQCHECK (!MS_HOOK(noseqcheck))
 
 #define MS_TEXT_LOCK_TIMEOUT_MS 10000 /* a writer gives up after this: ERROR_TIMEOUT */
 #define MS_TEXT_CHECK_MS        50    /* a reader facing an odd sequence checks the writer */
@@ -78,12 +74,18 @@ static DWORD text_write(MEMSCOPE_BLOCK *b, const WCHAR *text, DWORD len)
     if (err != ERROR_SUCCESS && err != ERROR_ABANDONED_WAIT_0)
         return err;
     InterlockedIncrement(seq_of(b));            /* odd: readers will retry */
-    if (len > 0)
-        memcpy(b->text, text, len * sizeof(WCHAR));
+    ms_hook_write_stage(1);
+    if (len > 0) {
+        memcpy(b->text, text, len / 2 * sizeof(WCHAR));
+        ms_hook_write_stage(2);
+        memcpy(b->text + len / 2, text + len / 2, (len - len / 2) * sizeof(WCHAR));
+    }
     b->text[len] = 0;
     b->text_len = len;
     b->text_writer = GetCurrentProcessId();
+    ms_hook_write_stage(3);
     InterlockedIncrement(seq_of(b));            /* even: a full barrier publishes the text */
+    ms_hook_write_stage(4);
     ms_lock_release(b);
     ms_notify_signal();                         /* after the release: watchers read it */
     return ERROR_SUCCESS;
@@ -137,7 +139,15 @@ static DWORD text_read(MEMSCOPE_BLOCK *b, WCHAR *dst, DWORD cchDst, BOOL truncat
             }
             n = cchDst - 1;
         }
-        memcpy(dst, (const void *)b->text, n * sizeof(WCHAR));
+        if (MS_HOOK(slowread)) {
+            for (DWORD k = 0; k < n; k++) {
+                dst[k] = ((volatile uint16_t *)b->text)[k];
+                if (k % 32 == 31)
+                    SwitchToThread();
+            }
+        } else {
+            memcpy(dst, (const void *)b->text, n * sizeof(WCHAR));
+        }
         atomic_thread_fence(memory_order_acquire);
         if (MS_TEXT_SEQCHECK && *seq_of(b) != s1)
             continue;

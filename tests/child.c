@@ -44,8 +44,8 @@
 
 #include "mstest.h"
 
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
+#define out mst_out
+void mst_out(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -371,8 +371,12 @@ int mst_child_main(int argc, char **argv)
         } else if (strcmp(c, "exit") == 0) {
             ExitProcess((UINT)strtoul(a, NULL, 0));
         } else {
-            out("error=unknown child command %s", c);
-            return 2;
+            int used = mst_child_fault_cmd(argc - i, argv + i);
+            if (used < 0) {
+                out("error=unknown child command %s", c);
+                return 2;
+            }
+            i += used;
         }
     }
     return 0;

@@ -21,6 +21,7 @@ int main(int argc, char **argv)
     srunner_add_suite(sr, suite_registry());
     srunner_add_suite(sr, suite_lock());
     srunner_add_suite(sr, suite_robust());
+    srunner_add_suite(sr, suite_faults());
     srunner_add_suite(sr, suite_security());
     srunner_add_suite(sr, suite_tour());
     /* Optional: a machine-readable report where the caller asks for one. */

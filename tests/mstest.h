@@ -52,10 +52,17 @@ void mst_start_exe(mst_child *c, const char *exe, const WCHAR *name, const char 
 /* The path of `file` (a relative path) in this test binary's folder, written to path;
  * fails the test if GetModuleFileNameA fails or the result does not fit in MAX_PATH. */
 void mst_path_beside(char path[MAX_PATH], const char *file);
-/* The test-only build beside this binary whose DLL skips the text's sequence check
- * (noseq\memscope_tests.exe, built with -DMEMSCOPE_TEST_NO_SEQCHECK); fails the test if it is
- * missing. */
-const char *mst_noseq_exe(void);
+/* The test-only build beside this binary whose DLL takes forced faults from the environment
+ * variable MEMSCOPE_TEST_HOOKS (hooks\memscope_tests.exe, built with -DMEMSCOPE_TEST_HOOKS:
+ * dll/testhooks.c); fails the test if it is missing. */
+const char *mst_hooks_exe(void);
+/* Sets (or, with NULL, removes) MEMSCOPE_TEST_HOOKS in this process's environment, which
+ * the children started after it inherit.  Fails the test on error. */
+void mst_set_hooks(const char *hooks);
+/* Starts the hooks build (mst_hooks_exe) as `--child ARGS` with MEMSCOPE_NAME=name and
+ * MEMSCOPE_TEST_HOOKS=hooks, which this process's environment then loses again. */
+void mst_start_hooked(mst_child *c, const char *hooks, const WCHAR *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Waits for the child (MST_CHILD_TIMEOUT_MS), collects its output; fails the test if it
  * timed out (the child is then killed).  Returns its exit code. */
 DWORD mst_finish(mst_child *c);
@@ -119,6 +126,11 @@ long long mst_num(const mst_child *c, const char *key);
 void mst_teardown(void);
 
 int mst_child_main(int argc, char **argv);
+/* A child's output line "key=value" (printf format), flushed at once (child.c). */
+void mst_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The fault-forcing child commands (child_faults.c): argv[0] is the command.  Returns how
+ * many arguments after it were used, or -1 if argv[0] is not one of them. */
+int mst_child_fault_cmd(int argc, char **argv);
 
 Suite *suite_sample(void);
 Suite *suite_text(void);
@@ -130,5 +142,6 @@ Suite *suite_lock(void);
 Suite *suite_robust(void);
 Suite *suite_security(void);
 Suite *suite_tour(void);
+Suite *suite_faults(void);
 
 #endif

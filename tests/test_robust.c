@@ -39,30 +39,31 @@ START_TEST(test_interlocked_8x100000_exact)
 END_TEST
 
 /* A writer flips the text between 256 x 'A' and 256 x 'B' while a reader reads it 10^6
- * times.  exe NULL: this build; else the test-only build without the sequence check. */
-static void flip_and_read(const char *exe, long long *torn, long long *flips)
+ * times.  hooks NULL: this build; else the test build with those hooks (testhooks.c). */
+static void flip_and_read(const char *hooks, long reads, long changes, long long *torn,
+                          long long *flips)
 {
     const WCHAR *name = mst_new_name();
     char ready[64], stop[64];
     HANDLE ev = mst_new_event(ready, sizeof ready), estop = mst_new_event(stop, sizeof stop);
     mst_child writer, reader;
-    if (exe == NULL)
+    if (hooks == NULL)
         mst_start(&writer, name, "flip %s %s", stop, ready);
     else
-        mst_start_exe(&writer, exe, name, "flip %s %s", stop, ready);
+        mst_start_hooked(&writer, hooks, name, "flip %s %s", stop, ready);
     mst_wait_event(ev, "the writer's first text");
-    if (exe == NULL)
-        mst_start(&reader, name, "readtorn 1000000 10000");
+    if (hooks == NULL)
+        mst_start(&reader, name, "readtorn %ld %ld", reads, changes);
     else
-        mst_start_exe(&reader, exe, name, "readtorn 1000000 10000");
+        mst_start_hooked(&reader, hooks, name, "readtorn %ld %ld", reads, changes);
     DWORD rc = mst_finish(&reader);
     SetEvent(estop);
     ck_assert_uint_eq(mst_finish(&writer), 0);
     ck_assert_uint_eq(rc, 0);
     ck_assert_int_eq(mst_num(&reader, "readerr"), ERROR_SUCCESS);
-    ck_assert_int_ge(mst_num(&reader, "reads"), 1000000);
+    ck_assert_int_ge(mst_num(&reader, "reads"), reads);
     /* The reads overlapped the writes: the reader saw the text change many times. */
-    ck_assert_int_ge(mst_num(&reader, "changes"), 10000);
+    ck_assert_int_ge(mst_num(&reader, "changes"), changes);
     ck_assert_int_eq(mst_num(&writer, "fliperr"), ERROR_SUCCESS);
     *torn = mst_num(&reader, "torn");
     *flips = mst_num(&writer, "flips");
@@ -73,18 +74,30 @@ static void flip_and_read(const char *exe, long long *torn, long long *flips)
 START_TEST(test_seqlock_no_torn_read)
 {
     long long torn, flips;
-    flip_and_read(NULL, &torn, &flips);
+    flip_and_read(NULL, 1000000, 10000, &torn, &flips);
     ck_assert_int_gt(flips, 0);
     ck_assert_int_eq(torn, 0);
 }
 END_TEST
 
-/* The control: the same run against a DLL built with MEMSCOPE_TEST_NO_SEQCHECK.  If this
- * saw no tear, the test above would prove nothing. */
+/* The same with a reader whose copy spans many writes (it yields every 32 WCHARs): still
+ * no tear. */
+START_TEST(test_seqlock_slow_reader_no_torn_read)
+{
+    long long torn, flips;
+    flip_and_read("slowread", 20000, 200, &torn, &flips);
+    ck_assert_int_gt(flips, 0);
+    ck_assert_int_eq(torn, 0);
+}
+END_TEST
+
+/* The control: the same run with readers that skip the consistency re-check and copy
+ * slowly (the test build's hooks).  If this saw no tear, the test above would prove
+ * nothing. */
 START_TEST(test_seqlock_off_sees_tears)
 {
     long long torn, flips;
-    flip_and_read(mst_noseq_exe(), &torn, &flips);
+    flip_and_read("noseqcheck,slowread", 20000, 200, &torn, &flips);
     ck_assert_int_gt(flips, 0);
     ck_assert_msg(torn > 0, "no torn read without the sequence check (%ld flips)",
                   (long)flips);
@@ -175,6 +188,7 @@ Suite *suite_robust(void)
     tcase_add_test(tc, test_locked_8x100000_exact);
     tcase_add_test(tc, test_interlocked_8x100000_exact);
     tcase_add_test(tc, test_seqlock_no_torn_read);
+    tcase_add_test(tc, test_seqlock_slow_reader_no_torn_read);
     tcase_add_test(tc, test_seqlock_off_sees_tears);
     tcase_add_test(tc, test_exitprocess_while_holding);
     tcase_add_test(tc, test_killed_waiter_leaves_no_trace);

@@ -133,13 +133,29 @@ void mst_path_beside(char path[MAX_PATH], const char *file)
                   "%s: no room for %s beside it", path, file);
 }
 
-const char *mst_noseq_exe(void)
+const char *mst_hooks_exe(void)
 {
     static char path[MAX_PATH];
-    mst_path_beside(path, "noseq\\memscope_tests.exe");
+    mst_path_beside(path, "hooks\\memscope_tests.exe");
     ck_assert_msg(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES,
                   "%s is missing: `make tests` builds it", path);
     return path;
+}
+
+void mst_set_hooks(const char *hooks)
+{
+    ck_assert_msg(SetEnvironmentVariableA("MEMSCOPE_TEST_HOOKS", hooks),
+                  "SetEnvironmentVariableA(MEMSCOPE_TEST_HOOKS) failed: %lu", GetLastError());
+}
+
+void mst_start_hooked(mst_child *c, const char *hooks, const WCHAR *name, const char *fmt, ...)
+{
+    va_list ap;
+    mst_set_hooks(hooks);
+    va_start(ap, fmt);
+    vstart(c, mst_hooks_exe(), name, fmt, ap);
+    va_end(ap);
+    mst_set_hooks(NULL);
 }
 
 /* Reads whatever the child wrote so far (without blocking), then, once it has exited, the
@@ -316,6 +332,7 @@ long long mst_num(const mst_child *c, const char *key)
 
 void mst_teardown(void)
 {
+    SetEnvironmentVariableA("MEMSCOPE_TEST_HOOKS", NULL);
     for (int i = 0; i < MST_MAX_LIVE; i++)
         if (g_live[i] != NULL)
             mst_kill(g_live[i]);

@@ -1,0 +1,252 @@
+/*
+ * child_faults.c: child commands that put the block in states a test cannot reach by
+ * waiting for luck: forged owner words, a stray unlock from another thread, a thread that
+ * ends holding the lock, re-entry by the holder, and a second copy of the DLL loaded and
+ * unloaded with FreeLibrary (the statically imported memscope.dll never unloads).
+ *
+ *   forgelock pid|tid  writes the lock's owner word: this process's id (or this thread's)
+ *                      with a creation-time tag that is not its own  -> forged=<word>
+ *   forgeslot          fills a free registry slot as if this process's id had attached
+ *                      with another creation time                      -> forgedslot=<i>
+ *   threadlock         thread T takes the lock; the main thread calls MemscopeUnlock
+ *                      (not the owner), then T unlocks
+ *                                    -> tlock=, strayunlock=, strayowner=, tunlock=
+ *   threadexit         thread T takes the lock and ends without unlocking -> tlock=
+ *   reenter            takes the lock, then calls what needs it again from the same thread
+ *                      -> relock=, relockms=, reset=, resetms=, resset=, resseterr=,
+ *                         reinc=, reincms=, reunlock=
+ *   dynhold            loads memscope_dyn.dll (a copy), takes its lock and sets its
+ *                      private text, then FreeLibrary
+ *                      -> dynstatus=, dynlock=, dynpriv=, freed=, privlive=
+ *   dynload            times LoadLibrary of memscope_dyn.dll, then its first call
+ *                      -> loadms=, dynstatus=, statusms=
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mstest.h"
+
+static uint32_t other_tag(FILETIME created)
+{
+    uint64_t t = ((uint64_t)created.dwHighDateTime << 32) | created.dwLowDateTime;
+    return MEMSCOPE_TIME_TAG(t) + 1u;
+}
+
+static MEMSCOPE_BLOCK *view(void)
+{
+    void *v = NULL;
+    DWORD err = MemscopeViewAddress(&v, NULL);
+    if (err != ERROR_SUCCESS) {
+        mst_out("error=MemscopeViewAddress failed: %lu", (unsigned long)err);
+        ExitProcess(3);
+    }
+    return v;
+}
+
+static void cmd_forgelock(const char *who)
+{
+    FILETIME c, e, k, u;
+    BOOL thread = strcmp(who, "tid") == 0;
+    BOOL ok = thread ? GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u)
+                     : GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
+    if (!ok) {
+        mst_out("error=Get%sTimes failed: %lu", thread ? "Thread" : "Process", GetLastError());
+        ExitProcess(3);
+    }
+    DWORD id = thread ? GetCurrentThreadId() : GetCurrentProcessId();
+    LONG64 w = (LONG64)MEMSCOPE_OWNER(id, other_tag(c));
+    InterlockedExchange64((volatile LONG64 *)&view()->lock.owner, w);
+    mst_out("forged=0x%llx", (unsigned long long)w);
+}
+
+static void cmd_forgeslot(void)
+{
+    FILETIME c, e, k, u;
+    MEMSCOPE_BLOCK *b = view();
+    if (!GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u)) {
+        mst_out("error=GetProcessTimes failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    uint32_t tag = other_tag(c);
+    for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++) {
+        MEMSCOPE_SLOT *s = &b->slots[i];
+        LONG64 w = (LONG64)MEMSCOPE_OWNER(GetCurrentProcessId(), tag);
+        if (InterlockedCompareExchange64((volatile LONG64 *)&s->owner, w, 0) != 0)
+            continue;
+        s->pid = GetCurrentProcessId();
+        s->create_time = tag;          /* a creation time whose tag is `tag` */
+        s->attach_time = 0;
+        s->image[0] = 'f';
+        s->image[1] = 0;
+        InterlockedExchange(&s->state, MEMSCOPE_SLOT_READY);
+        mst_out("forgedslot=%lu", (unsigned long)i);
+        return;
+    }
+    mst_out("error=no free slot to forge");
+    ExitProcess(3);
+}
+
+typedef struct held_thread {
+    HANDLE holding, release;
+} held_thread;
+
+static DWORD WINAPI lock_then_wait(void *arg)
+{
+    held_thread *h = arg;
+    mst_out("tlock=%lu", (unsigned long)MemscopeLock(5000));
+    SetEvent(h->holding);
+    if (h->release == NULL)
+        return 0;                       /* ends holding the lock */
+    WaitForSingleObject(h->release, MST_CHILD_TIMEOUT_MS);
+    mst_out("tunlock=%lu", (unsigned long)MemscopeUnlock());
+    return 0;
+}
+
+static HANDLE must_event(void)
+{
+    HANDLE h = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (h == NULL) {
+        mst_out("error=CreateEventW failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    return h;
+}
+
+static void cmd_threadlock(BOOL exits)
+{
+    held_thread h = { must_event(), exits ? NULL : must_event() };
+    HANDLE t = CreateThread(NULL, 0, lock_then_wait, &h, 0, NULL);
+    if (t == NULL) {
+        mst_out("error=CreateThread failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    if (WaitForSingleObject(h.holding, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
+        mst_out("error=the locking thread did not report");
+        ExitProcess(3);
+    }
+    if (!exits) {
+        MEMSCOPE_LOCK_STATE st = { 0 };
+        mst_out("strayunlock=%lu", (unsigned long)MemscopeUnlock());
+        MemscopeLockState(&st);
+        mst_out("strayowner=%lu", (unsigned long)st.ownerPid);
+        SetEvent(h.release);
+    }
+    if (WaitForSingleObject(t, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
+        mst_out("error=the locking thread did not end");
+        ExitProcess(3);
+    }
+    CloseHandle(t);
+    CloseHandle(h.holding);
+    if (h.release != NULL)
+        CloseHandle(h.release);
+}
+
+static void cmd_reenter(void)
+{
+    ULONGLONG t0;
+    mst_out("lock=%lu", (unsigned long)MemscopeLock(1000));
+    t0 = GetTickCount64();
+    mst_out("relock=%lu", (unsigned long)MemscopeLock(2000));
+    mst_out("relockms=%llu", GetTickCount64() - t0);
+    t0 = GetTickCount64();
+    mst_out("reset=%lu", (unsigned long)MemscopeSetText(L"again", 5));
+    mst_out("resetms=%llu", GetTickCount64() - t0);
+    SetLastError(0xdeadbeef);
+    BOOL ok = SetSharedMem(L"again");
+    mst_out("resset=%d", ok ? 1 : 0);
+    mst_out("resseterr=%lu", (unsigned long)GetLastError());
+    t0 = GetTickCount64();
+    mst_out("reinc=%lu", (unsigned long)MemscopeLockedIncrement(NULL));
+    mst_out("reincms=%llu", GetTickCount64() - t0);
+    mst_out("reunlock=%lu", (unsigned long)MemscopeUnlock());
+}
+
+/* memscope_dyn.dll, beside this binary. */
+static HMODULE load_dyn(void)
+{
+    WCHAR path[MAX_PATH];
+    DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
+    WCHAR *slash = n > 0 && n < MAX_PATH ? wcsrchr(path, L'\\') : NULL;
+    if (slash == NULL || (size_t)(slash + 1 - path) + 17 >= MAX_PATH) {
+        mst_out("error=GetModuleFileNameW failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    wcscpy(slash + 1, L"memscope_dyn.dll");
+    HMODULE m = LoadLibraryW(path);
+    if (m == NULL) {
+        mst_out("error=LoadLibraryW(memscope_dyn.dll) failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    return m;
+}
+
+static FARPROC must_proc(HMODULE m, const char *name)
+{
+    FARPROC f = GetProcAddress(m, name);
+    if (f == NULL) {
+        mst_out("error=GetProcAddress(%s) failed: %lu", name, GetLastError());
+        ExitProcess(3);
+    }
+    return f;
+}
+
+typedef DWORD (WINAPI *status_fn)(void);
+typedef DWORD (WINAPI *lock_fn)(DWORD);
+typedef DWORD (WINAPI *setpriv_fn)(LPCWSTR, DWORD);
+typedef DWORD (WINAPI *getpriv_fn)(LPWSTR, DWORD, DWORD *, void **);
+
+static void cmd_dynhold(void)
+{
+    HMODULE m = load_dyn();
+    void *addr = NULL;
+    WCHAR buf[16];
+    mst_out("dynstatus=%lu", (unsigned long)((status_fn)(void (*)(void))must_proc(m, "MemscopeStatus"))());
+    mst_out("dynlock=%lu", (unsigned long)((lock_fn)(void (*)(void))must_proc(m, "MemscopeLock"))(1000));
+    ((setpriv_fn)(void (*)(void))must_proc(m, "MemscopeSetPrivateText"))(L"private", 7);
+    ((getpriv_fn)(void (*)(void))must_proc(m, "MemscopeGetPrivateText"))(buf, 16, NULL, &addr);
+    mst_out("dynpriv=%p", addr);
+    mst_out("freed=%d", FreeLibrary(m) ? 1 : 0);
+    /* HeapValidate on a block: TRUE while it is allocated. */
+    mst_out("privlive=%d", addr != NULL && HeapValidate(GetProcessHeap(), 0, addr) ? 1 : 0);
+}
+
+static void cmd_dynload(void)
+{
+    ULONGLONG t0 = GetTickCount64();
+    HMODULE m = load_dyn();
+    mst_out("loadms=%llu", GetTickCount64() - t0);
+    t0 = GetTickCount64();
+    mst_out("dynstatus=%lu", (unsigned long)((status_fn)(void (*)(void))must_proc(m, "MemscopeStatus"))());
+    mst_out("statusms=%llu", GetTickCount64() - t0);
+    FreeLibrary(m);
+}
+
+int mst_child_fault_cmd(int argc, char **argv)
+{
+    const char *c = argv[0];
+    if (strcmp(c, "forgelock") == 0 && argc > 1) {
+        cmd_forgelock(argv[1]);
+        return 1;
+    }
+    if (strcmp(c, "forgeslot") == 0) {
+        cmd_forgeslot();
+        return 0;
+    }
+    if (strcmp(c, "threadlock") == 0 || strcmp(c, "threadexit") == 0) {
+        cmd_threadlock(c[6] == 'e');
+        return 0;
+    }
+    if (strcmp(c, "reenter") == 0) {
+        cmd_reenter();
+        return 0;
+    }
+    if (strcmp(c, "dynhold") == 0) {
+        cmd_dynhold();
+        return 0;
+    }
+    if (strcmp(c, "dynload") == 0) {
+        cmd_dynload();
+        return 0;
+    }
+    return -1;
+}
