@@ -227,7 +227,7 @@ $(FUZZ_DIR)/fuzz_validate: fuzz/fuzz_validate.c dll/validate.c dll/validate.h
 
 fuzz: $(FUZZ_DIR)/fuzz_validate
 	@echo "fuzz: $(FUZZ_RUNS) runs of dll/validate.c (log: $(FUZZ_DIR)/fuzz.log)"
-	@$(FUZZ_DIR)/fuzz_validate -runs=$(FUZZ_RUNS) -max_len=16640 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
+	@$(FUZZ_DIR)/fuzz_validate -runs=$(FUZZ_RUNS) -max_len=33024 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
 	    $(FUZZ_DIR)/corpus >$(FUZZ_DIR)/fuzz.log 2>&1 \
 	    || { tail -40 $(FUZZ_DIR)/fuzz.log; echo "fuzz: FAILED (the input is saved as $(FUZZ_DIR)/crash-*)"; exit 1; }
 	@grep -E '^#[0-9]+.*(DONE|pulse)' $(FUZZ_DIR)/fuzz.log | tail -1

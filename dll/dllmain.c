@@ -1,7 +1,11 @@
 /*
- * dllmain.c: the DLL's entry point.  Under the loader lock, so kernel32-level work only:
- * create or open the mapping, map, check, register (mapping.c).  No LoadLibrary, no thread,
- * no wait on another thread of this process, no user32.
+ * dllmain.c: the DLL's entry point.  It runs under the loader lock, which every other
+ * thread of the process needs to load a DLL, start or end: so only what must happen before
+ * the host's first call happens here (mapping.c says exactly which calls: kernel32 and
+ * advapi32, both static imports initialised before us).  No LoadLibrary, no thread, no
+ * wait and no sleep, no user32, no formatting or logging: waiting for a block's creator,
+ * reclaiming dead processes' slots, building the status text and writing the log wait for
+ * the first call (ms_block).
  */
 #include "internal.h"
 
@@ -20,10 +24,14 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
         return TRUE;
     case DLL_PROCESS_DETACH:
         /* reserved != NULL: the process is exiting; other threads were killed wherever they
-         * were, so take no lock and free nothing the process is about to lose anyway. */
+         * were, so take no lock and free nothing the process is about to lose anyway.
+         * reserved == NULL: FreeLibrary, and the process lives on: a lock one of its
+         * threads holds is handed on as abandoned, and what it allocated is given back. */
         ms_map_detach(reserved != NULL);
-        if (reserved == NULL)
+        if (reserved == NULL) {
             ms_private_free();
+            ms_thread_fini();
+        }
         return TRUE;
     }
     return TRUE;

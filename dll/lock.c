@@ -6,26 +6,30 @@
  * shared page.  Why not a plain spinlock in shared memory (Boost.Interprocess's
  * interprocess_mutex): a holder that dies leaves it locked forever.  So:
  *
- * - the owner word holds MEMSCOPE_OWNER(pid, creation-time tag): acquiring is one
- *   InterlockedCompareExchange64 from 0, which also records who the owner is;
- * - under contention a short spin, then a wait on a named auto-reset event ("<name>.lock").
- *   `waiters` is a flag, not a count: a waiter sets it to 1 before each last try and each
- *   sleep; the releaser swaps it to 0 and sets the event if it was 1, so no wake-up is lost.
- *   A waiter that wakes sets the flag again before it tries, so a sleeper it may leave behind
- *   is woken by the next release.  Why not a count of waiters: a waiter killed while it
- *   waits would never take itself off, and every release after that would pay a SetEvent (a
- *   wineserver round trip) for nobody.  A flag left by a dead waiter costs one SetEvent, once;
- * - every sleep is bounded (MS_LOCK_CHECK_MS), so even a wake-up that went astray costs a
- *   short delay, never a hang;
- * - a waiter whose wait times out checks whether the owner is still alive (procid.c); if not,
- *   it swaps the dead owner's word for its own and is told ERROR_ABANDONED_WAIT_0, the way
- *   WaitForSingleObject says WAIT_ABANDONED.  The DLL repairs its own invariants (the text's
- *   sequence counter) before it returns; the caller repairs what it guards itself.
+ * - the owner word names the holding *thread*, MEMSCOPE_OWNER(thread id, creation-time
+ *   tag) (procid.c): acquiring is one InterlockedCompareExchange64 from 0, releasing one
+ *   from the caller's own word back to 0, so only the holder can release (anyone else,
+ *   another thread of the same process included, gets ERROR_NOT_OWNER), and a holder that
+ *   asks again is told ERROR_POSSIBLE_DEADLOCK instead of waiting for itself;
+ * - under contention a short spin, then waits on a named auto-reset event ("<name>.lock",
+ *   opened at the first wait, not in DllMain).  `waiters` is a flag, not a count: a waiter
+ *   sets it to 1 before each last try and each sleep; the releaser swaps it to 0 and sets
+ *   the event if it was 1, so no wake-up is lost.  A waiter killed while it waits leaves at
+ *   most one SetEvent for nobody, where a count would never come down again;
+ * - the owner's liveness is checked by elapsed time (the first time a waiter sleeps, then
+ *   every MS_LOCK_CHECK_MS), never by the wait's result: an event that wakes too often (a
+ *   squatter's manual-reset event under our name) or never cannot stop the check;
+ * - a dead owner (its thread ended, its process died, or its id now names another thread)
+ *   is swapped for the waiter's own word, which is told ERROR_ABANDONED_WAIT_0, the way
+ *   WaitForSingleObject says WAIT_ABANDONED.  A process that unloads the DLL or exits while
+ *   one of its threads holds the lock leaves MEMSCOPE_LOCK_ABANDONED (ms_lock_detach): free,
+ *   and the next owner is told the same without waiting for a liveness check;
+ * - the timeout covers everything, spin included; 0 is one try (which does take a dead
+ *   owner's lock over) and marks nothing.
  *
- * Not recursive: a thread that locks twice waits for itself until its timeout.
+ * The lock knows nothing of the data it guards: it reports an abandonment and the caller
+ * decides what repair means (the DLL's text needs none: text.c).
  */
-#include <wchar.h>
-
 #include "internal.h"
 
 #define MS_LOCK_SPINS       400  /* busy tries first: a holder keeps it ~100 ns */
@@ -33,136 +37,201 @@
                                     busy machine the holder may be waiting for a core, and a
                                     yield is a system call but no wineserver round trip,
                                     unlike the event's wait and SetEvent */
-#define MS_LOCK_CHECK_MS    50   /* how long a waiter sleeps before it checks the owner */
+#define MS_LOCK_CHECK_MS    50   /* how often a sleeping waiter checks the owner's liveness */
+#define MS_LOCK_EARLY_WAKES 8    /* wake-ups in a row that find the lock still held before a
+                                    waiter stops trusting the event and sleeps instead */
 
-static volatile LONG64 *owner_word(MEMSCOPE_BLOCK *b)
-{
-    return &b->lock.owner;
-}
+static HANDLE g_event;           /* the lock's event, once opened (g_event_once) */
+static DWORD g_event_err;        /* why it could not be used, or ERROR_SUCCESS */
+static const WCHAR *g_event_failed; /* what failed, for MemscopeStatusText */
+static INIT_ONCE g_event_once = INIT_ONCE_STATIC_INIT;
+/* The owner word of this process's thread that holds the lock, 0 if none: what
+ * ms_lock_detach hands over as abandoned.  Process-local, written only by the holder. */
+static volatile LONG64 g_held;
 
-/* Gives up on the lock's event: the lock then polls.  Says so in the status text. */
-static void event_unusable(const WCHAR *name, const WCHAR *why, DWORD err)
-{
-    WCHAR msg[160];
-    ms_log_message(err, msg, ARRAYSIZE(msg));
-    ms_map_status_append(L"; lock event %ls unusable (%ls: %ls, %lu): the lock polls every "
-                         L"%d ms", name, why, msg, (unsigned long)err, MS_LOCK_CHECK_MS);
-}
-
-/* ms_lock_open: creates or opens the lock's named event ("<mapping name>.lock") with
- * memscope's descriptor (security.c).  The event carries no data, only wake-ups, so an
- * unusable one degrades the lock instead of refusing the block: when the name belongs to
- * another kind of object (ERROR_INVALID_HANDLE), its DACL keeps us out (ERROR_ACCESS_DENIED)
- * or an existing event has another owner (ERROR_INVALID_OWNER), the lock works by polling
- * at MS_LOCK_CHECK_MS intervals, and the status text says why.  (A squatter's event could
- * only wake waiters early, which re-check the owner word, or never wake them, which the
- * polling covers: it cannot break mutual exclusion, which lives in the block.)
- * Returns the error, ERROR_SUCCESS when the event is in use. */
-DWORD ms_lock_open(void)
+/* Opens "<mapping name>.lock" with memscope's descriptor (security.c).  The event carries
+ * no data, only wake-ups, so an unusable one degrades the lock instead of refusing the
+ * block: when the name belongs to another kind of object (ERROR_INVALID_HANDLE), its DACL
+ * keeps us out (ERROR_ACCESS_DENIED) or an existing event has another owner
+ * (ERROR_INVALID_OWNER), waiters sleep MS_LOCK_CHECK_MS at a time, and the status text
+ * says why.  A squatter's event can only wake waiters early or never: it cannot break
+ * exclusion, which lives in the owner word. */
+static BOOL CALLBACK open_event(PINIT_ONCE once, void *param, void **context)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
-    const WCHAR *failed = NULL;
-    DWORD err;
-
-    _snwprintf(name, ARRAYSIZE(name), L"%ls.lock", ms_g.name);
-    name[ARRAYSIZE(name) - 1] = 0;
-    err = ms_sec_create_event(name, FALSE, &ms_g.lock_event, &failed);
-    if (err != ERROR_SUCCESS)
-        event_unusable(name, failed, err);
-    return err;
+    (void)once;
+    (void)param;
+    (void)context;
+    ms_name_join(name, ARRAYSIZE(name), ms_g.name, L".lock");
+    g_event_err = ms_sec_create_event(name, FALSE, &g_event, &g_event_failed);
+    return TRUE;
 }
 
-void ms_lock_close(void)
+static HANDLE lock_event(void)
 {
-    if (ms_g.lock_event != NULL && !CloseHandle(ms_g.lock_event))
-        ms_log_win32("lock-close", "CloseHandle", GetLastError());
-    ms_g.lock_event = NULL;
+    InitOnceExecuteOnce(&g_event_once, open_event, NULL, NULL);
+    return g_event;
 }
 
-/* Takes the lock after it is ours: counts it, and repairs what a dead owner left. */
-static DWORD taken(MEMSCOPE_BLOCK *b, BOOL abandoned)
+/* ms_lock_event_status: ERROR_SUCCESS, or why the lock's event is not used; OUT *failed:
+ * what failed.  Asks nothing of the system: an event never needed is never opened. */
+DWORD ms_lock_event_status(const WCHAR **failed)
 {
+    BOOL pending = FALSE;
+    if (!InitOnceBeginInitialize(&g_event_once, INIT_ONCE_CHECK_ONLY, &pending, NULL) ||
+        g_event_err == ERROR_SUCCESS)
+        return ERROR_SUCCESS;
+    *failed = g_event_failed;
+    return g_event_err;
+}
+
+/* The lock is ours (cur was the word we swapped out): count it, remember it for
+ * ms_lock_detach, and say whether its last owner abandoned it. */
+static DWORD taken(MEMSCOPE_BLOCK *b, uint64_t me, BOOL abandoned)
+{
+    g_held = (LONG64)me;
     b->lock.acquisitions++;
     if (!abandoned)
         return ERROR_SUCCESS;
     b->lock.abandoned++;
     ms_log("lock: took the lock over from a dead owner");
-    ms_text_repair(b);
     return ERROR_ABANDONED_WAIT_0;
 }
 
-/* ms_lock_acquire: takes the block's lock, waiting at most timeout_ms (INFINITE allowed).
- * Returns ERROR_SUCCESS; ERROR_ABANDONED_WAIT_0 (taken over from a dead owner: held, and the
- * DLL's own invariants repaired); or ERROR_TIMEOUT (not held). */
+/* One try: takes a free or abandoned lock.  Returns TRUE if taken; OUT *cur: the owner word
+ * found (0 or MEMSCOPE_LOCK_ABANDONED when taken). */
+static BOOL try_take(volatile LONG64 *w, uint64_t me, LONG64 *cur)
+{
+    *cur = InterlockedCompareExchange64(w, (LONG64)me, 0);
+    if (*cur == 0)
+        return TRUE;
+    if (*cur == (LONG64)MEMSCOPE_LOCK_ABANDONED)
+        return InterlockedCompareExchange64(w, (LONG64)me, *cur) == *cur;
+    return FALSE;
+}
+
+/* Takes the lock from the owner `cur` if that owner is dead.  Returns TRUE if taken. */
+static BOOL take_over(volatile LONG64 *w, uint64_t me, LONG64 cur)
+{
+    return cur != 0 && ms_thread_owner_dead((uint64_t)cur, me) &&
+           InterlockedCompareExchange64(w, (LONG64)me, cur) == cur;
+}
+
+/* ms_lock_acquire: takes the block's lock for the calling thread, waiting at most
+ * timeout_ms in all (INFINITE allowed; 0 = one try).  Returns ERROR_SUCCESS;
+ * ERROR_ABANDONED_WAIT_0 (held; its last owner ended without unlocking); ERROR_TIMEOUT
+ * (not held); ERROR_POSSIBLE_DEADLOCK (the calling thread holds it already); or the error
+ * of reading the calling thread's identity (not held). */
 DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
 {
-    volatile LONG64 *w = owner_word(b);
-    const LONG64 me = (LONG64)ms_g.self_owner;
-    ULONGLONG start;
-    DWORD result;
+    volatile LONG64 *w = &b->lock.owner;
+    ULONGLONG start = GetTickCount64(), last_check = 0;
+    uint64_t me;
+    LONG64 cur;
+    int early_wakes = 0;
+    DWORD err = ms_thread_self(&me);
 
-    if (InterlockedCompareExchange64(w, me, 0) == 0)        /* the fast path */
-        return taken(b, FALSE);
+    if (err != ERROR_SUCCESS)
+        return err;
+    if (try_take(w, me, &cur))                               /* the fast path */
+        return taken(b, me, cur != 0);
+    if ((uint64_t)cur == me)
+        return ERROR_POSSIBLE_DEADLOCK;
+    if (timeout_ms == 0)                                     /* one try, no mark */
+        return take_over(w, me, cur) ? taken(b, me, TRUE) : ERROR_TIMEOUT;
+
     for (int i = 0; i < MS_LOCK_SPINS + MS_LOCK_YIELDS; i++) {
-        if (i < MS_LOCK_SPINS)
+        if (i < MS_LOCK_SPINS) {
             YieldProcessor();
-        else
+        } else {
             SwitchToThread();
-        if (ms_load64(&b->lock.owner) == 0 && InterlockedCompareExchange64(w, me, 0) == 0)
-            return taken(b, FALSE);
+            if (timeout_ms != INFINITE && GetTickCount64() - start >= timeout_ms)
+                break;
+        }
+        if (ms_load64(w) == 0 || ms_load64(w) == (LONG64)MEMSCOPE_LOCK_ABANDONED) {
+            if (try_take(w, me, &cur))
+                return taken(b, me, cur != 0);
+        }
     }
 
-    start = GetTickCount64();
     for (;;) {
         /* Mark the lock contended *before* the try: a release that follows a failed try
          * sees the mark (both are full barriers) and sets the event. */
         InterlockedExchange(&b->lock.waiters, 1);
-        LONG64 cur = InterlockedCompareExchange64(w, me, 0);
-        if (cur == 0) {
-            result = taken(b, FALSE);
-            break;
+        if (try_take(w, me, &cur))
+            return taken(b, me, cur != 0);
+        ULONGLONG now = GetTickCount64();
+        if (last_check == 0 || now - last_check >= MS_LOCK_CHECK_MS) {
+            last_check = now;
+            if (take_over(w, me, cur))
+                return taken(b, me, TRUE);
         }
-        ULONGLONG waited = GetTickCount64() - start;
-        if (timeout_ms != INFINITE && waited >= timeout_ms) {
-            result = ERROR_TIMEOUT;
-            break;
-        }
+        ULONGLONG waited = now - start;
+        if (timeout_ms != INFINITE && waited >= timeout_ms)
+            return ERROR_TIMEOUT;
         DWORD slice = MS_LOCK_CHECK_MS;
         if (timeout_ms != INFINITE && timeout_ms - waited < slice)
             slice = (DWORD)(timeout_ms - waited);
-        DWORD wr = WAIT_TIMEOUT;
-        if (ms_g.lock_event != NULL) {
-            wr = WaitForSingleObject(ms_g.lock_event, slice);
-            if (wr == WAIT_FAILED) {
-                ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
-                Sleep(slice);
-                wr = WAIT_TIMEOUT;
-            }
-        } else {
+        HANDLE ev = early_wakes < MS_LOCK_EARLY_WAKES ? lock_event() : NULL;
+        if (ev == NULL) {
             Sleep(slice);
+            continue;
         }
-        /* Nobody released it for a whole slice: is the owner still there? */
-        if (wr == WAIT_TIMEOUT) {
-            cur = ms_load64(&b->lock.owner);
-            if (cur != 0 && ms_proc_owner_dead((uint64_t)cur) &&
-                InterlockedCompareExchange64(w, me, cur) == cur) {
-                result = taken(b, TRUE);
-                break;
-            }
-        }
+        DWORD wr = WaitForSingleObject(ev, slice);
+        if (wr == WAIT_OBJECT_0 && ms_load64(w) != 0 &&
+            ms_load64(w) != (LONG64)MEMSCOPE_LOCK_ABANDONED)
+            early_wakes++;                   /* woken, yet still held: count it */
+        else if (wr == WAIT_FAILED)
+            ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
+        else
+            early_wakes = 0;
     }
-    return result;
 }
 
-/* ms_lock_release: frees the lock (the caller holds it) and, if the lock was marked
- * contended, clears the mark and wakes one waiter.  Uncontended: one exchange and one
- * plain read. */
-void ms_lock_release(MEMSCOPE_BLOCK *b)
+/* Wakes one sleeping waiter if the lock was marked contended. */
+static void wake_one(MEMSCOPE_BLOCK *b)
 {
-    InterlockedExchange64(owner_word(b), 0);
-    if (ms_load32(&b->lock.waiters) != 0 && InterlockedExchange(&b->lock.waiters, 0) != 0 &&
-        ms_g.lock_event != NULL && !SetEvent(ms_g.lock_event))
-        ms_log_win32("lock-release", "SetEvent", GetLastError());
+    if (ms_load32(&b->lock.waiters) != 0 && InterlockedExchange(&b->lock.waiters, 0) != 0) {
+        HANDLE ev = lock_event();
+        if (ev != NULL && !SetEvent(ev))
+            ms_log_win32("lock-release", "SetEvent", GetLastError());
+    }
+}
+
+/* ms_lock_release: frees the lock if the calling thread holds it, and wakes a waiter if the
+ * lock was marked contended.  Uncontended: one compare-exchange and one plain read.
+ * Returns ERROR_SUCCESS, or ERROR_NOT_OWNER (nothing changed). */
+DWORD ms_lock_release(MEMSCOPE_BLOCK *b)
+{
+    uint64_t me;
+    if (ms_thread_self(&me) != ERROR_SUCCESS || g_held != (LONG64)me)
+        return ERROR_NOT_OWNER;
+    g_held = 0;
+    if (InterlockedCompareExchange64(&b->lock.owner, 0, (LONG64)me) != (LONG64)me)
+        return ERROR_NOT_OWNER;          /* taken from us: we were judged dead (never, while
+                                            we live: liveness answers "alive" when unsure) */
+    wake_one(b);
+    return ERROR_SUCCESS;
+}
+
+/* ms_lock_detach: DLL_PROCESS_DETACH.  If a thread of this process holds the lock (the
+ * host unloads the DLL, or exits, without unlocking), hand it on as abandoned: free, and
+ * the next owner is told so.  Interlocked writes and at most one SetEvent, which does not
+ * wait: safe under the loader lock, and when the process is terminating. */
+void ms_lock_detach(MEMSCOPE_BLOCK *b, BOOL process_terminating)
+{
+    LONG64 held = g_held;
+    if (held == 0)
+        return;
+    g_held = 0;
+    if (InterlockedCompareExchange64(&b->lock.owner, (LONG64)MEMSCOPE_LOCK_ABANDONED, held) ==
+        held)
+        wake_one(b);
+    if (!process_terminating && g_event != NULL) {
+        if (!CloseHandle(g_event))
+            ms_log_win32("lock-close", "CloseHandle", GetLastError());
+        g_event = NULL;
+    }
 }
 
 /* ---- exports ------------------------------------------------------------------------ */
@@ -178,13 +247,7 @@ DWORD WINAPI MemscopeUnlock(void)
 {
     DWORD err;
     MEMSCOPE_BLOCK *b = ms_block(&err);
-    if (b == NULL)
-        return err;
-    /* ms_load64: a plain 64-bit read may tear on i686. */
-    if ((uint64_t)ms_load64(&b->lock.owner) != ms_g.self_owner)
-        return ERROR_NOT_OWNER;
-    ms_lock_release(b);
-    return ERROR_SUCCESS;
+    return b != NULL ? ms_lock_release(b) : err;
 }
 
 DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue)
@@ -211,11 +274,13 @@ DWORD WINAPI MemscopeLockState(MEMSCOPE_LOCK_STATE *pState)
         return ERROR_INVALID_PARAMETER;
     if ((b = ms_block(&err)) == NULL)
         return err;
-    uint64_t w = (uint64_t)InterlockedCompareExchange64(owner_word(b), 0, 0);
-    pState->ownerPid = MEMSCOPE_OWNER_PID(w);
+    uint64_t w = (uint64_t)ms_load64(&b->lock.owner);
+    BOOL held = w != 0 && w != MEMSCOPE_LOCK_ABANDONED;
+    pState->ownerTid = held ? MEMSCOPE_OWNER_ID(w) : 0;
+    pState->ownerPid = held ? ms_thread_process(w) : 0;
     pState->waiters = ms_load32(&b->lock.waiters);
     pState->abandoned = ms_load32(&b->lock.abandoned);
-    pState->lockedTotal = InterlockedCompareExchange64((volatile LONG64 *)&b->locked_total, 0, 0);
-    pState->racy = InterlockedCompareExchange64((volatile LONG64 *)&b->racy, 0, 0);
+    pState->lockedTotal = ms_load64(&b->locked_total);
+    pState->racy = ms_load64(&b->racy);
     return ERROR_SUCCESS;
 }

@@ -41,6 +41,57 @@ static void emit(const char *line)
     }
 }
 
+#define MS_LOG_KEPT 16
+static struct {
+    const char *tag, *call, *note;   /* string constants */
+    DWORD err;
+} g_kept[MS_LOG_KEPT];
+static LONG g_nkept;
+static volatile LONG g_defer;
+
+/* ms_log_defer: on, lines are only recorded (DllMain); off, they are written. */
+void ms_log_defer(BOOL on)
+{
+    InterlockedExchange(&g_defer, on ? 1 : 0);
+}
+
+/* Records a line for ms_log_flush.  Returns TRUE if it did (deferring). */
+static BOOL keep(const char *tag, const char *call, const char *note, DWORD err)
+{
+    if (!g_defer)
+        return FALSE;
+    LONG i = InterlockedIncrement(&g_nkept) - 1;
+    if (i < MS_LOG_KEPT) {
+        g_kept[i].tag = tag;
+        g_kept[i].call = call;
+        g_kept[i].note = note;
+        g_kept[i].err = err;
+    }
+    return TRUE;
+}
+
+/* ms_log_flush: stops deferring and writes the lines recorded meanwhile (the first call). */
+void ms_log_flush(void)
+{
+    ms_log_defer(FALSE);
+    LONG n = InterlockedExchange(&g_nkept, 0);
+    for (LONG i = 0; i < n && i < MS_LOG_KEPT; i++) {
+        if (g_kept[i].call != NULL)
+            ms_log_win32(g_kept[i].tag, g_kept[i].call, g_kept[i].err);
+        else
+            ms_log("%s: %s", g_kept[i].tag, g_kept[i].note);
+    }
+    if (n > MS_LOG_KEPT)
+        ms_log("log: %ld more lines from DllMain were lost", (long)(n - MS_LOG_KEPT));
+}
+
+/* ms_log_note: a line without a Win32 error; note is a string constant. */
+void ms_log_note(const char *tag, const char *note)
+{
+    if (!keep(tag, NULL, note, 0))
+        ms_log("%s: %s", tag, note);
+}
+
 void ms_log(const char *fmt, ...)
 {
     char line[1024];
@@ -61,6 +112,8 @@ void ms_log(const char *fmt, ...)
 void ms_log_win32(const char *tag, const char *call, DWORD err)
 {
     WCHAR msg[256];
+    if (keep(tag, call, NULL, err))
+        return;
     char utf8[512];
     ms_log_message(err, msg, 256);
     if (WideCharToMultiByte(CP_UTF8, 0, msg, -1, utf8, sizeof utf8, NULL, NULL) == 0)

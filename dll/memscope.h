@@ -28,21 +28,24 @@
  *   ERROR_INVALID_OWNER      an existing block is owned by someone other than this user
  *                            (checked where the platform reports owners: Windows, Wine)
  *   ERROR_INVALID_DATA       an existing block under our name has the wrong magic, or a
- *                            field out of range (text length above MEMSCOPE_TEXT_MAX)
+ *                            field out of range (a text length above MEMSCOPE_TEXT_MAX)
+ *   ERROR_INVALID_ADDRESS    ... pages that are not committed read-write over the whole
+ *                            view (a section created with SEC_RESERVE): refused before one
+ *                            byte of it is read
  *   ERROR_REVISION_MISMATCH  ... the right magic but another layout version
  *   ERROR_BAD_LENGTH         ... a size (header field or real section size) that is not ours
  *   ERROR_TIMEOUT            ... a magic of 0 that its creator never published (it died
  *                            while initialising the block, or is not memscope)
  *   ERROR_INVALID_NAME       MEMSCOPE_NAME is longer than MEMSCOPE_NAME_MAX characters
+ *   GetProcessTimes' error   this process's own creation time could not be read: without
+ *                            it, other processes could not tell it from a dead one, so it
+ *                            does not attach
  *   other Win32 codes        building the descriptor, CreateFileMapping or MapViewOfFile
  *                            failed; MemscopeStatusText says which call failed and why.
  * The lock's event carries wake-ups only, no data: when "<name>.lock" is another kind of
  * object, denies us access or has another owner, the block is still used, the lock polls
- * every 50 ms instead of waiting on the event, and MemscopeStatusText says so.
- *
- * Declared WINAPI (stdcall on i686, the Windows API convention): the DLL exports the names
- * undecorated on both architectures, and the import library binds the decorated i686
- * references (_SetSharedMem@4) to them.  Works from C and C++.
+ * every 50 ms instead of waiting on the event, and MemscopeStatusText says so.  Works from C
+ * and C++.
  */
 #ifndef MEMSCOPE_H
 #define MEMSCOPE_H
@@ -62,27 +65,32 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------
- * The shared block, byte by byte (layout version 1).  Little-endian, the same on i686 and
+ * The shared block, byte by byte (layout version 2).  Little-endian, the same on i686 and
  * x86_64: fixed-width fields only, explicit padding, every offset pinned below.  It holds
  * offsets and plain values only, never a pointer or a handle: those mean nothing in
  * another process.  A "foreign reader" that maps the block by name with nothing but this
  * header sees the same values as the DLL.
  *
+ * Any process that can map the block can write any byte of it at any instant (the DACL
+ * keeps other users out, not a buggy or hostile process of this user).  So the DLL reads
+ * every shared field once, into a local, checks it, and only then uses it; no shared value
+ * ever becomes an index or a length before it is clamped.
+ *
  * Guards, named on every field:
  *   [init]    written once by the creator before it publishes `magic`; read-only after.
  *   [atomic]  read and written only with Interlocked* operations.
  *   [lock]    written only by the holder of the block's lock (MEMSCOPE_LOCK).
- *   [seq]     written under [lock] inside a text_seq write section; readers retry until
- *             they see the same even text_seq before and after their copy.
+ *   [pub]     a text buffer: written under [lock] only while it is *not* the published one
+ *             (text_pub), so a reader of the published buffer never meets a write.
  *   [slot]    written only by the process that claimed the slot (owner), between the claim
  *             and the publication of state = MEMSCOPE_SLOT_READY.
  *   [racy]    deliberately unsynchronised: the tour's lost-update demonstration.
  * ------------------------------------------------------------------------------------- */
 
 #define MEMSCOPE_MAGIC          0x5043534Du /* "MSCP" in memory order */
-#define MEMSCOPE_LAYOUT_VERSION 1u
-#define MEMSCOPE_BLOCK_SIZE     16384u      /* four 4 KiB pages */
-#define MEMSCOPE_TEXT_CAPACITY  2048u       /* WCHARs in the shared text, NUL included */
+#define MEMSCOPE_LAYOUT_VERSION 2u
+#define MEMSCOPE_BLOCK_SIZE     32768u      /* eight 4 KiB pages */
+#define MEMSCOPE_TEXT_CAPACITY  2048u       /* WCHARs in a text buffer, NUL included */
 #define MEMSCOPE_TEXT_MAX       (MEMSCOPE_TEXT_CAPACITY - 1u) /* longest text, in WCHARs */
 #define MEMSCOPE_PRIVATE_MAX    MEMSCOPE_TEXT_MAX /* longest private text, in WCHARs */
 #define MEMSCOPE_SLOTS          64u         /* registry: processes attached at once */
@@ -106,16 +114,44 @@ typedef struct MEMSCOPE_HEADER {
     uint8_t  reserved[32];   /* 32 zero */
 } MEMSCOPE_HEADER;
 
+/* Owner words.  The lock's names a *thread*, a registry slot's a *process*: the id in the
+ * high half, a tag of that thread's or process's creation time in the low half, so an id
+ * the system has reused does not pass for the owner that died.  A tag is never 0. */
+#define MEMSCOPE_OWNER(id, tag)  (((uint64_t)(uint32_t)(id) << 32) | (uint32_t)(tag))
+/* The tag of a creation time (FILETIME as a 64-bit count): its two halves folded together,
+ * 1 where that fold is 0 (so a tag of 0 never looks like a free word's). */
+#define MEMSCOPE_TIME_TAG(t) \
+    ((uint32_t)((uint64_t)(t) ^ ((uint64_t)(t) >> 32)) != 0 \
+         ? (uint32_t)((uint64_t)(t) ^ ((uint64_t)(t) >> 32)) : 1u)
+#define MEMSCOPE_OWNER_ID(w)     ((uint32_t)((uint64_t)(w) >> 32))
+#define MEMSCOPE_OWNER_PID(w)    MEMSCOPE_OWNER_ID(w)  /* a slot's owner word */
+#define MEMSCOPE_OWNER_TAG(w)    ((uint32_t)(w))
+/* The lock's owner word after a process let go of it without unlocking (FreeLibrary or
+ * ExitProcess while one of its threads held it): free, and the next owner is told
+ * ERROR_ABANDONED_WAIT_0.  No thread has id 0. */
+#define MEMSCOPE_LOCK_ABANDONED  MEMSCOPE_OWNER(0, 1)
+
 /* The lock that lives in the block (dll/lock.c): fast path one interlocked operation; a
- * dead owner is detected (pid + creation time) and the lock taken over. */
+ * dead owner (a thread that ended, a process that died) is detected and the lock taken
+ * over. */
 typedef struct MEMSCOPE_LOCK {
-    int64_t  owner;          /*  0 [atomic] 0 = free, else MEMSCOPE_OWNER(pid, time tag) */
-    LONG     waiters;        /*  8 [atomic] 1: a process may be sleeping on the lock's named
+    int64_t  owner;          /*  0 [atomic] 0 = free, MEMSCOPE_LOCK_ABANDONED, or the holding
+                                thread's MEMSCOPE_OWNER(thread id, thread creation-time tag) */
+    LONG     waiters;        /*  8 [atomic] 1: a thread may be sleeping on the lock's named
                                 event (a flag, not a count: see dll/lock.c) */
     LONG     abandoned;      /* 12 [lock] times the lock was taken over from a dead owner */
     uint64_t acquisitions;   /* 16 [lock] times the lock was acquired */
     uint8_t  reserved[40];   /* 24 zero; pads the lock to its own 64-byte cache line */
 } MEMSCOPE_LOCK;
+
+/* One of the two text buffers.  A writer fills the buffer that is not published, then
+ * publishes it (text_pub): a writer that dies half way leaves the published text whole. */
+typedef struct MEMSCOPE_TEXTBUF {
+    uint32_t len;            /*  0 [pub] length of text in WCHARs, NUL excluded (<= TEXT_MAX) */
+    uint32_t writer;         /*  4 [pub] process id of the writer (0 = never written) */
+    uint8_t  reserved[56];   /*  8 zero */
+    uint16_t text[MEMSCOPE_TEXT_CAPACITY]; /* 64 [pub] UTF-16, NUL-terminated */
+} MEMSCOPE_TEXTBUF;          /* 4160 */
 
 /* One registry slot (dll/registry.c): one per attached process. */
 typedef struct MEMSCOPE_SLOT {
@@ -131,14 +167,6 @@ typedef struct MEMSCOPE_SLOT {
 #define MEMSCOPE_SLOT_CLAIMED 1u
 #define MEMSCOPE_SLOT_READY   2u
 
-/* Owner word of the lock and of a slot: process id in the high half, a tag of the process
- * creation time in the low half, so a reused process id does not pass for the dead owner. */
-#define MEMSCOPE_OWNER(pid, tag) (((uint64_t)(uint32_t)(pid) << 32) | (uint32_t)(tag))
-/* The tag of a creation time (FILETIME as a 64-bit count): its two halves folded together. */
-#define MEMSCOPE_TIME_TAG(t)     ((uint32_t)((uint64_t)(t) ^ ((uint64_t)(t) >> 32)))
-#define MEMSCOPE_OWNER_PID(w)    ((uint32_t)((uint64_t)(w) >> 32))
-#define MEMSCOPE_OWNER_TAG(w)    ((uint32_t)(w))
-
 typedef struct MEMSCOPE_BLOCK {
     MEMSCOPE_HEADER header;  /*     0 */
     MEMSCOPE_LOCK   lock;    /*    64 */
@@ -147,15 +175,14 @@ typedef struct MEMSCOPE_BLOCK {
     int64_t  racy;           /*   192 [racy] incremented by plain read-modify-write */
     int64_t  locked_total;   /*   200 [lock] incremented under the lock */
     uint8_t  pad1[48];       /*   208 zero */
-    LONG     text_seq;       /*   256 [lock, atomic] even: text stable; odd: being written */
-    uint32_t text_len;       /*   260 [seq] length of text in WCHARs, NUL excluded */
-    uint32_t text_writer;    /*   264 [seq] process id of the last writer (0 = never set) */
-    uint32_t pad2;           /*   268 zero */
-    uint16_t text[MEMSCOPE_TEXT_CAPACITY]; /* 272 [seq] UTF-16, NUL-terminated */
-    uint8_t  pad3[240];      /*  4368 zero */
-    MEMSCOPE_SLOT slots[MEMSCOPE_SLOTS];   /* 4608 the registry, 128 bytes a slot */
-    uint8_t  tail[3584];     /* 12800 zero: room for later layout versions */
-} MEMSCOPE_BLOCK;            /* 16384 */
+    LONG     text_pub;       /*   256 [lock, atomic] bit 0: the published text buffer; bits
+                                     1-31: how many texts were published (wraps) */
+    uint8_t  pad2[60];       /*   260 zero */
+    MEMSCOPE_TEXTBUF texts[2]; /* 320 [pub] the two text buffers */
+    uint8_t  pad3[64];       /*  8640 zero */
+    MEMSCOPE_SLOT slots[MEMSCOPE_SLOTS];   /* 8704 the registry, 128 bytes a slot */
+    uint8_t  tail[15872];    /* 16896 zero: room for later layout versions */
+} MEMSCOPE_BLOCK;            /* 32768 */
 
 #define MEMSCOPE_ASSERT_OFFSET(type, field, off) \
     _Static_assert(offsetof(type, field) == (off), #type "." #field " is at " #off)
@@ -173,6 +200,11 @@ MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, waiters, 8);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, abandoned, 12);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, acquisitions, 16);
 _Static_assert(sizeof(MEMSCOPE_LOCK) == 64, "MEMSCOPE_LOCK is 64 bytes");
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_TEXTBUF, len, 0);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_TEXTBUF, writer, 4);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_TEXTBUF, reserved, 8);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_TEXTBUF, text, 64);
+_Static_assert(sizeof(MEMSCOPE_TEXTBUF) == 4160, "MEMSCOPE_TEXTBUF is 4160 bytes");
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_SLOT, owner, 0);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_SLOT, pid, 8);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_SLOT, state, 12);
@@ -185,39 +217,54 @@ MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, lock, 64);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, counter, 128);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, racy, 192);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, locked_total, 200);
-MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, text_seq, 256);
-MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, text_len, 260);
-MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, text_writer, 264);
-MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, text, 272);
-MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, slots, 4608);
-MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, tail, 12800);
-_Static_assert(sizeof(MEMSCOPE_BLOCK) == MEMSCOPE_BLOCK_SIZE, "MEMSCOPE_BLOCK is 16 KiB");
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, text_pub, 256);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, texts, 320);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, texts[1], 4480);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, slots, 8704);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, tail, 16896);
+_Static_assert(sizeof(MEMSCOPE_BLOCK) == MEMSCOPE_BLOCK_SIZE, "MEMSCOPE_BLOCK is 32 KiB");
 #endif
 
 /* ---------------------------------------------------------------------------------------
- * Microsoft's sample "Using Shared Memory in a Dynamic-Link Library", same signatures and
- * meaning.  They return TRUE on success; on failure FALSE with the last error set.
+ * Microsoft's sample "Using Shared Memory in a Dynamic-Link Library", same names, same
+ * parameters, same calling convention (__cdecl, as the sample declares them and its client
+ * programs import them: on i686 the import library's names are _SetSharedMem and
+ * _GetSharedMem).  They return TRUE on success; on failure FALSE with the last error set.
+ * (The sample returns VOID; a BOOL return is harmless to a caller that expects VOID.)
  * ------------------------------------------------------------------------------------- */
 
 /* SetSharedMem: copies the NUL-terminated lpszBuf into the shared text.
- * Errors: ERROR_INVALID_PARAMETER (lpszBuf NULL); ERROR_INSUFFICIENT_BUFFER (longer than
- * MEMSCOPE_TEXT_MAX characters: nothing is copied, where the sample truncated); a block
- * error (see above). */
-MEMSCOPE_API BOOL WINAPI SetSharedMem(LPWSTR lpszBuf);
+ * Errors (GetLastError): ERROR_INVALID_PARAMETER (lpszBuf NULL); ERROR_INSUFFICIENT_BUFFER
+ * (longer than MEMSCOPE_TEXT_MAX characters: nothing is copied, where the sample
+ * truncated); ERROR_POSSIBLE_DEADLOCK (the calling thread holds the block's lock: see
+ * MemscopeLock); ERROR_TIMEOUT (another live thread kept the lock for MEMSCOPE_WRITE_WAIT_MS:
+ * nothing changed); a block error (see above). */
+MEMSCOPE_API BOOL __cdecl SetSharedMem(LPWSTR lpszBuf);
 
 /* GetSharedMem: copies the shared text, NUL-terminated, into lpszBuf of cchSize WCHARs.
  * Errors: ERROR_INVALID_PARAMETER (lpszBuf NULL or cchSize 0: nothing written);
  * ERROR_INSUFFICIENT_BUFFER (the text does not fit: like the sample, the first cchSize-1
  * characters are copied and terminated, and FALSE tells the caller it was cut);
- * a block error (lpszBuf is then set to the empty string). */
-MEMSCOPE_API BOOL WINAPI GetSharedMem(LPWSTR lpszBuf, DWORD cchSize);
+ * ERROR_TIMEOUT (see MemscopeGetText: lpszBuf is then the empty string); a block error
+ * (lpszBuf is then set to the empty string). */
+MEMSCOPE_API BOOL __cdecl GetSharedMem(LPWSTR lpszBuf, DWORD cchSize);
 
 /* ---------------------------------------------------------------------------------------
- * The project's own API: every function returns a Win32 error code.
+ * The project's own API: every function returns a Win32 error code.  Declared WINAPI
+ * (stdcall on i686, the Windows API convention): the DLL exports the names undecorated on
+ * both architectures, and the import library binds the decorated i686 references
+ * (_MemscopeLock@4) to them.
  * ------------------------------------------------------------------------------------- */
 
+/* How long a text writer (MemscopeSetText, SetSharedMem) waits for the block's lock before
+ * it gives up with ERROR_TIMEOUT; a reader that keeps meeting new writes falls back to the
+ * lock with the same bound. */
+#define MEMSCOPE_WRITE_WAIT_MS 5000u
+
 /* MemscopeStatus: ERROR_SUCCESS if this process attached to a valid block, else the reason
- * the block was refused or could not be mapped (the block errors above). */
+ * the block was refused or could not be mapped (the block errors above).  The first call of
+ * any block function finishes the attachment (a block whose creator had not yet published
+ * it is waited for here, at most 2 s, never in DllMain). */
 MEMSCOPE_API DWORD WINAPI MemscopeStatus(void);
 
 /* MemscopeStatusText: a one-line English description of the attach outcome ("attached to
@@ -229,16 +276,26 @@ MEMSCOPE_API DWORD WINAPI MemscopeStatusText(LPWSTR buf, DWORD cchBuf, DWORD *pc
 
 /* MemscopeSetText: replaces the shared text with the cchText WCHARs at text (no NUL needed;
  * cchText 0 makes it empty, and text may then be NULL).  Writers serialise on the block's
- * lock; readers never see half a write.
+ * lock and fill the text buffer that is not published, then publish it: a reader gets the
+ * old text or the new one, never a mix, even when a writer dies half way.
  * Errors: ERROR_INVALID_PARAMETER (text NULL with cchText > 0, or text holds a NUL within
- * cchText); ERROR_INSUFFICIENT_BUFFER (cchText > MEMSCOPE_TEXT_MAX); a block error. */
+ * cchText); ERROR_INSUFFICIENT_BUFFER (cchText > MEMSCOPE_TEXT_MAX); ERROR_POSSIBLE_DEADLOCK
+ * (the calling thread holds the block's lock); ERROR_TIMEOUT (another live thread kept the
+ * lock for MEMSCOPE_WRITE_WAIT_MS: nothing changed); the lock's identity errors (see
+ * MemscopeLock); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeSetText(LPCWSTR text, DWORD cchText);
 
-/* MemscopeGetText: copies the shared text and a NUL into buf of cchBuf WCHARs.
+/* MemscopeGetText: copies the shared text and a NUL into buf of cchBuf WCHARs.  Takes no
+ * lock: it copies the published buffer and checks that no new text was published during
+ * the copy; after a few tries that keep meeting new texts it takes the lock (at most
+ * MEMSCOPE_WRITE_WAIT_MS) so a flood of writers cannot starve it.  A writer that is stopped
+ * or dead does not hold readers up.
  * OUT *pcchText (may be NULL): the text's length in WCHARs, NUL excluded, on success and on
  * ERROR_INSUFFICIENT_BUFFER, so a caller can size its buffer (cchText + 1).
  * Errors: ERROR_INVALID_PARAMETER (buf NULL with cchBuf > 0); ERROR_INSUFFICIENT_BUFFER
- * (cchBuf < length + 1, including buf NULL with cchBuf 0: buf untouched); a block error. */
+ * (cchBuf < length + 1, including buf NULL with cchBuf 0: buf untouched); ERROR_TIMEOUT (new
+ * texts kept coming and the lock could not be had within MEMSCOPE_WRITE_WAIT_MS: buf
+ * untouched); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeGetText(LPWSTR buf, DWORD cchBuf, DWORD *pcchText);
 
 /* MemscopeCounterIncrement: adds 1 to the shared counter with one interlocked operation.
@@ -253,20 +310,22 @@ MEMSCOPE_API DWORD WINAPI MemscopeCounterRead(LONGLONG *pValue);
  * allocates with HeapAlloc on behalf of the calling process: no other process can see it,
  * even though they load the same DLL.  Errors as MemscopeSetText but with
  * MEMSCOPE_PRIVATE_MAX, plus ERROR_NOT_ENOUGH_MEMORY (HeapAlloc failed: the old text is
- * kept).  Needs no block. */
+ * kept).  Needs no block and no lock.  Freed when the DLL is unloaded (FreeLibrary). */
 MEMSCOPE_API DWORD WINAPI MemscopeSetPrivateText(LPCWSTR text, DWORD cchText);
 
 /* MemscopeGetPrivateText: like MemscopeGetText for this process's private text.
  * OUT *ppAddress (may be NULL): the address of the heap memory holding it (NULL if never
- * set), so a host can show that the same address in another process holds something else. */
+ * set), so a host can show that the same address in another process holds something else.
+ * Errors: ERROR_INVALID_PARAMETER; ERROR_INSUFFICIENT_BUFFER (as MemscopeGetText). */
 MEMSCOPE_API DWORD WINAPI MemscopeGetPrivateText(LPWSTR buf, DWORD cchBuf, DWORD *pcchText,
                                                  void **ppAddress);
 
 /* MemscopeGlobalIncrement / MemscopeSectionIncrement: add 1 to a counter in the DLL image:
  * an ordinary global (every process has its own copy of the DLL's .data) or a variable in
  * the PE section ".shared" marked shared (one copy for every process that loads this DLL
- * file).  OUT *pValue (may be NULL): the value after the increment.  Never fail: they need
- * no block. */
+ * file, in any session: a demonstration only; never ship a shared section, see
+ * dll/counters.c).  OUT *pValue (may be NULL): the value after the increment.  Never fail:
+ * they need no block. */
 MEMSCOPE_API DWORD WINAPI MemscopeGlobalIncrement(LONG *pValue);
 MEMSCOPE_API DWORD WINAPI MemscopeSectionIncrement(LONG *pValue);
 
@@ -275,7 +334,8 @@ MEMSCOPE_API DWORD WINAPI MemscopeSectionIncrement(LONG *pValue);
 MEMSCOPE_API DWORD WINAPI MemscopeImageCounters(LONG *pGlobal, LONG *pSection);
 
 /* MemscopeViewAddress: OUT *ppView: where this process's view of the block is mapped;
- * OUT *pcbView (may be NULL): the view's size in bytes (the section's real size).
+ * OUT *pcbView (may be NULL): the view's size in bytes (the section's real size, rounded up
+ * to whole pages by the system).
  * Errors: ERROR_INVALID_PARAMETER (ppView NULL); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeViewAddress(void **ppView, SIZE_T *pcbView);
 
@@ -284,32 +344,40 @@ MEMSCOPE_API DWORD WINAPI MemscopeViewAddress(void **ppView, SIZE_T *pcbView);
  * holds live processes only.  Errors: ERROR_INVALID_PARAMETER (pCount NULL); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeAttachedCount(DWORD *pCount);
 
-/* MemscopeLock: takes the block's lock (dll/lock.c), waiting at most timeoutMs milliseconds
- * (INFINITE allowed).  Fast path: one interlocked operation; under contention a short spin,
- * then a wait on a named event.  Not recursive.
- * Returns ERROR_SUCCESS (held); ERROR_ABANDONED_WAIT_0 (held, taken over from a process that
- * died holding it: the DLL has repaired its own fields, the caller repairs its own data);
- * ERROR_TIMEOUT (not held); a block error. */
+/* MemscopeLock: takes the block's lock (dll/lock.c) for the calling *thread*, waiting at most
+ * timeoutMs milliseconds in all (INFINITE allowed; 0 is one try, which does take over a
+ * dead owner).  Fast path: one interlocked operation; under contention a short spin, then a
+ * wait on a named event.  Not recursive.  The lock belongs to the thread that took it: only
+ * that thread can unlock it; if the thread ends, or the process unloads the DLL or exits,
+ * while holding it, the next owner is told it was abandoned.
+ * Returns ERROR_SUCCESS (held); ERROR_ABANDONED_WAIT_0 (held, but its previous owner ended
+ * without unlocking: repair what you guard with it; the DLL's own data needs no repair);
+ * ERROR_TIMEOUT (not held); ERROR_POSSIBLE_DEADLOCK (the calling thread already holds it:
+ * nothing changed); the error of GetThreadTimes on the calling thread, whose creation time
+ * names it in the owner word (not held); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeLock(DWORD timeoutMs);
 
-/* MemscopeUnlock: releases the lock.  Errors: ERROR_NOT_OWNER (this process does not hold
- * it: nothing changed); a block error. */
+/* MemscopeUnlock: releases the lock.  Errors: ERROR_NOT_OWNER (the calling thread does not
+ * hold it, even if another thread of this process does: nothing changed); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeUnlock(void);
 
 /* MemscopeLockedIncrement: adds 1 to the block's locked_total under the lock (waiting as
- * long as a live process holds it; a dead holder is taken over).  OUT *pValue (may be NULL):
- * the value after the increment.  Errors: a block error. */
+ * long as a live thread holds it; a dead holder is taken over).  OUT *pValue (may be NULL):
+ * the value after the increment.  Errors: ERROR_POSSIBLE_DEADLOCK (the calling thread holds
+ * the lock); the lock's identity errors (see MemscopeLock); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue);
 
 /* MemscopeMutexLock: the classic way, kept as the baseline (dll/mutexlock.c): waits at most
  * timeoutMs (INFINITE allowed) for the named mutex "<mapping name>.mutex", which every
- * attached process opens at attach (so its abandoned state outlives its holder).  Every call is a system call (under Wine a wineserver round trip, ~10^4 times the
- * block's lock).  The mutex is owned by the calling *thread* and is recursive (each lock
- * needs its unlock); it guards nothing by itself: it is the caller's to use.
+ * attached process opens at attach (so its abandoned state outlives its holder).  Every
+ * call is a system call (under Wine a wineserver round trip, ~10^4 times the block's lock).
+ * The mutex is owned by the calling *thread* and is recursive (each lock needs its unlock);
+ * it guards nothing by itself: it is the caller's to use.
  * Returns ERROR_SUCCESS (held); ERROR_ABANDONED_WAIT_0 (held, but its previous owner ended
  * without releasing it: WAIT_ABANDONED, repair what it guarded); ERROR_TIMEOUT (not held);
  * a block error; CreateMutexW's error at attach (e.g. ERROR_INVALID_HANDLE when the name
- * belongs to another kind of object); WaitForSingleObject's error. */
+ * belongs to another kind of object, ERROR_INVALID_OWNER when another user made it);
+ * WaitForSingleObject's error. */
 MEMSCOPE_API DWORD WINAPI MemscopeMutexLock(DWORD timeoutMs);
 
 /* MemscopeMutexUnlock: releases the named mutex once.  Errors: ERROR_NOT_OWNER (the calling
@@ -323,11 +391,13 @@ MEMSCOPE_API DWORD WINAPI MemscopeMutexUnlock(void);
 MEMSCOPE_API DWORD WINAPI MemscopeRacyIncrement(LONGLONG *pValue);
 
 typedef struct MEMSCOPE_LOCK_STATE {
-    DWORD    ownerPid;      /* process holding the lock now, 0 if free */
-    LONG     waiters;       /* 1 if a process may be waiting for it (a flag), else 0 */
+    DWORD    ownerPid;      /* process of the thread holding the lock now; 0 if free, or if
+                               that thread no longer exists (a dead owner not yet taken over) */
+    LONG     waiters;       /* 1 if a thread may be waiting for it (a flag), else 0 */
     LONG     abandoned;     /* times it was taken over from a dead owner */
     LONGLONG lockedTotal;   /* the block's locked_total */
     LONGLONG racy;          /* the block's racy field */
+    DWORD    ownerTid;      /* thread holding the lock (from the owner word), 0 if free */
 } MEMSCOPE_LOCK_STATE;
 
 /* MemscopeLockState: OUT *pState: a snapshot of the lock and the two demonstration fields.

@@ -31,8 +31,7 @@ DWORD ms_mutex_open(void)
     ms_sec_attr attr;
     DWORD err;
 
-    _snwprintf(name, ARRAYSIZE(name), L"%ls.mutex", ms_g.name);
-    name[ARRAYSIZE(name) - 1] = 0;
+    ms_name_join(name, ARRAYSIZE(name), ms_g.name, L".mutex");
     /* The same descriptor as the mapping's: this user and SYSTEM only. */
     if ((err = ms_sec_attributes(&attr, MUTEX_ALL_ACCESS)) != ERROR_SUCCESS)
         goto fail;

@@ -21,17 +21,17 @@ static HANDLE g_changed;   /* the named event, or NULL (written in DllMain only)
 
 /* ms_notify_open: creates or opens "<mapping name>.changed" with the mapping's descriptor
  * (security.c); an existing event of another owner is not used.  Returns ERROR_SUCCESS or
- * the error (logged; the block stays usable, watchers refresh on their timer). */
+ * the error (logged; the block stays usable, watchers refresh on their timer).  DllMain:
+ * kernel32 and advapi32 only. */
 DWORD ms_notify_open(void)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 16];
     const WCHAR *failed = NULL;
-    _snwprintf(name, ARRAYSIZE(name), L"%ls%ls", ms_g.name, MEMSCOPE_CHANGED_SUFFIX);
-    name[ARRAYSIZE(name) - 1] = 0;
+    ms_name_join(name, ARRAYSIZE(name), ms_g.name, MEMSCOPE_CHANGED_SUFFIX);
     DWORD err = ms_sec_create_event(name, TRUE, &g_changed, &failed);
     if (err != ERROR_SUCCESS)
-        ms_log("notify-open: %ls: %ls failed (%lu): watchers will refresh on their timer",
-               name, failed, (unsigned long)err);
+        ms_log_note("notify-open", "the change event is unusable: watchers will refresh on "
+                                   "their timer");
     return err;
 }
 

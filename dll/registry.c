@@ -25,7 +25,7 @@ static void reclaim_dead(MEMSCOPE_BLOCK *b)
 {
     for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++) {
         uint64_t w = (uint64_t)ms_load64(&b->slots[i].owner);
-        if (w != 0 && w != ms_g.self_owner && ms_proc_owner_dead(w) &&
+        if (w != 0 && ms_proc_owner_dead(w) &&
             InterlockedCompareExchange64(slot_owner(&b->slots[i]), 0, (LONG64)w) == (LONG64)w)
             ms_log("registry: reclaimed slot %lu of dead process %lu", (unsigned long)i,
                    (unsigned long)MEMSCOPE_OWNER_PID(w));
@@ -38,24 +38,32 @@ static void image_name(uint16_t *dst)
     DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
     if (n == 0 || n >= MAX_PATH) {
         ms_log_win32("registry-image", "GetModuleFileNameW", GetLastError());
-        wcscpy(path, L"?");
+        path[0] = L'?';
+        path[1] = 0;
     }
     const WCHAR *base = path;
+    /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameW's
+     * buffer as an input, but the call fills it (or it was set to "?" above) */
     for (const WCHAR *p = path; *p; p++)
         if (*p == L'\\' || *p == L'/')
             base = p + 1;
-    size_t len = wcsnlen(base, MEMSCOPE_IMAGE_CHARS - 1);
+    size_t len = 0;
+    while (len < MEMSCOPE_IMAGE_CHARS - 1 && base[len] != 0)
+        len++;
     memcpy(dst, base, len * sizeof(WCHAR));
     dst[len] = 0;
 }
 
-/* ms_reg_attach: reclaims dead processes' slots and claims one.  OUT: ms_g.slot, and
- * ms_g.registration (ERROR_SUCCESS, or ERROR_DATABASE_FULL when no slot is free: the block
- * stays usable, the process is just not listed). */
-void ms_reg_attach(void)
+/* ms_reg_attach: claims a free slot; with may_reclaim, first frees the slots of dead
+ * processes (a liveness check each: not in DllMain, where a full registry is left for the
+ * first call to retry).  OUT: ms_g.slot, and ms_g.registration (ERROR_SUCCESS, or
+ * ERROR_DATABASE_FULL when no slot is free: the block stays usable, the process is just
+ * not listed).  Interlocked writes, GetModuleFileNameW and SetEvent: safe in DllMain. */
+void ms_reg_attach(BOOL may_reclaim)
 {
     MEMSCOPE_BLOCK *b = ms_g.block;
-    reclaim_dead(b);
+    if (may_reclaim)
+        reclaim_dead(b);
     for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++) {
         MEMSCOPE_SLOT *s = &b->slots[i];
         if (ms_load64(&s->owner) != 0 ||
@@ -73,7 +81,7 @@ void ms_reg_attach(void)
         return;
     }
     ms_g.registration = ERROR_DATABASE_FULL;
-    ms_log("registry: all %u slots are taken; this process is not listed", MEMSCOPE_SLOTS);
+    ms_log_note("registry", "every slot is taken; this process is not listed");
 }
 
 /* ms_reg_detach: frees this process's slot, with interlocked writes only. */

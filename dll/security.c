@@ -139,7 +139,7 @@ DWORD ms_sec_check_owner(HANDLE h, BOOL *known)
     if (!GetKernelObjectSecurity(h, OWNER_SECURITY_INFORMATION, &buf, sizeof buf, &need)) {
         err = GetLastError();
         if (err == ERROR_CALL_NOT_IMPLEMENTED || err == ERROR_NOT_SUPPORTED) {
-            ms_log("sec-owner: the platform does not report object owners: not compared");
+            ms_log_note("sec-owner", "the platform does not report object owners: not compared");
             return ERROR_SUCCESS;
         }
         ms_log_win32("sec-owner", "GetKernelObjectSecurity", err);
@@ -151,7 +151,7 @@ DWORD ms_sec_check_owner(HANDLE h, BOOL *known)
         return err;
     }
     if (owner == NULL) {         /* the kernel always sets one; a platform that does not */
-        ms_log("sec-owner: the object has no owner on record: not compared");
+        ms_log_note("sec-owner", "the object has no owner on record: not compared");
         return ERROR_SUCCESS;
     }
     if (known != NULL)

@@ -6,8 +6,8 @@
  * stores, a process whose own times cannot be read.  The test variant reads the environment
  * variable MEMSCOPE_TEST_HOOKS at attach, a comma-separated list:
  *   noseqcheck   text readers return their copy without the consistency re-check
- *   slowread     text readers copy one WCHAR at a time, yielding every 32, so a reader's
- *                copy spans many writes (makes a tear likely where one is possible)
+ *   slowread     text readers copy one WCHAR at a time and sleep 1 ms every 64, so a
+ *                reader's copy spans many writes (a tear is likely where one is possible)
  *   diewrite=N   a text writer kills its own process at stage N of its write
  *   pausewrite=N a text writer stops for ever at stage N (a suspended writer)
  *   selftimes    GetProcessTimes/GetThreadTimes on this process or thread "fail"

@@ -1,12 +1,19 @@
 /*
- * text.c: the shared text, under a sequence counter (a seqlock), and the exports that read
+ * text.c: the shared text, in two buffers and a published index, and the exports that read
  * and write it, Microsoft's sample pair among them.
  *
- * Writers serialise on the block's lock and bracket their write with two increments of
- * text_seq (odd while writing).  Readers take no lock: they copy, then check that text_seq
- * was even and unchanged across the copy, and retry otherwise, so a reader never returns a
- * string that is half old, half new.  A writer that dies mid-write leaves text_seq odd;
- * the next process to take the lock (it is told the lock was abandoned) repairs it.
+ * Writers serialise on the block's lock and fill the buffer that is *not* published, then
+ * publish it with one interlocked exchange of text_pub (which buffer, and a count of
+ * publications).  So the published buffer is never written to:
+ * - a writer that dies anywhere in its write leaves the published text whole; the half
+ *   written buffer is simply overwritten by the next writer: nothing to repair;
+ * - readers take no lock and wait for no writer: they copy the published buffer and check
+ *   that text_pub did not change during the copy (if it did, a writer may have started on
+ *   the buffer they were reading, two publications later), and retry; after
+ *   MS_TEXT_READ_TRIES retries they take the lock, under which nothing is published, so a
+ *   flood of writers cannot starve them and a stopped writer cannot hold them up.
+ * Every field is read once, into a local, and clamped before it is used: another process
+ * can write any byte of the block at any time.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -14,18 +21,7 @@
 
 #include "internal.h"
 
-/* The test-only build (Makefile: build/<arch>/noseq/) defines MEMSCOPE_TEST_NO_SEQCHECK so
- * readers skip the sequence check: the seqlock test runs against it to show that without
- * the check a reader does see torn text, so the test can fail.  Never ship it. */
-#define MS_TEXT_SEQCHECK (!MS_HOOK(noseqcheck))
-
-#define MS_TEXT_LOCK_TIMEOUT_MS 10000 /* a writer gives up after this: ERROR_TIMEOUT */
-#define MS_TEXT_CHECK_MS        50    /* a reader facing an odd sequence checks the writer */
-
-static volatile LONG *seq_of(MEMSCOPE_BLOCK *b)
-{
-    return &b->text_seq;
-}
+#define MS_TEXT_READ_TRIES 16    /* lock-free copies before a reader takes the lock */
 
 DWORD ms_text_check_in(LPCWSTR text, DWORD cchText, DWORD max)
 {
@@ -52,108 +48,86 @@ DWORD ms_text_copy_out(const WCHAR *src, DWORD len, LPWSTR buf, DWORD cchBuf, DW
     return ERROR_SUCCESS;
 }
 
-/* ms_text_repair: the caller holds the lock.  If a writer died inside its write section,
- * close the section: the length is clamped and the text terminated, so readers get a
- * well-formed (possibly half-updated) string rather than spinning forever. */
-void ms_text_repair(MEMSCOPE_BLOCK *b)
-{
-    if ((*seq_of(b) & 1) == 0)
-        return;
-    if (b->text_len > MEMSCOPE_TEXT_MAX)
-        b->text_len = MEMSCOPE_TEXT_MAX;
-    b->text[b->text_len] = 0;
-    InterlockedIncrement(seq_of(b));
-    ms_log("text: repaired a write section left open by a dead writer");
-}
-
-/* Writes len WCHARs (checked by the caller) under the lock.  Returns ERROR_SUCCESS or the
- * lock's ERROR_TIMEOUT. */
+/* Writes len WCHARs (checked by the caller) into the unpublished buffer and publishes it,
+ * under the lock.  Returns ERROR_SUCCESS or the lock's error (ERROR_TIMEOUT,
+ * ERROR_POSSIBLE_DEADLOCK, an identity error): then nothing changed.  An abandoned lock
+ * needs no repair here: the published text is whole whatever the last writer did. */
 static DWORD text_write(MEMSCOPE_BLOCK *b, const WCHAR *text, DWORD len)
 {
-    DWORD err = ms_lock_acquire(b, MS_TEXT_LOCK_TIMEOUT_MS);
+    DWORD err = ms_lock_acquire(b, MEMSCOPE_WRITE_WAIT_MS);
     if (err != ERROR_SUCCESS && err != ERROR_ABANDONED_WAIT_0)
         return err;
-    InterlockedIncrement(seq_of(b));            /* odd: readers will retry */
+    LONG pub = ms_load32(&b->text_pub);
+    LONG target = (pub & 1) ^ 1;
+    MEMSCOPE_TEXTBUF *t = &b->texts[target];
     ms_hook_write_stage(1);
-    if (len > 0) {
-        memcpy(b->text, text, len / 2 * sizeof(WCHAR));
-        ms_hook_write_stage(2);
-        memcpy(b->text + len / 2, text + len / 2, (len - len / 2) * sizeof(WCHAR));
-    }
-    b->text[len] = 0;
-    b->text_len = len;
-    b->text_writer = GetCurrentProcessId();
+    t->len = len;
+    t->writer = GetCurrentProcessId();
+    memcpy(t->text, text, len / 2 * sizeof(WCHAR));
+    ms_hook_write_stage(2);
+    memcpy(t->text + len / 2, text + len / 2, (len - len / 2) * sizeof(WCHAR));
+    t->text[len] = 0;
     ms_hook_write_stage(3);
-    InterlockedIncrement(seq_of(b));            /* even: a full barrier publishes the text */
+    /* One more publication, now of `target`: a full barrier, so a reader that sees the new
+     * text_pub sees the whole text before it. */
+    InterlockedExchange(&b->text_pub, (LONG)(((ULONG)pub & ~1ul) + 2ul) | target);
     ms_hook_write_stage(4);
     ms_lock_release(b);
     ms_notify_signal();                         /* after the release: watchers read it */
     return ERROR_SUCCESS;
 }
 
-/* A reader found text_seq odd for a while: if the writer died, take the lock (which repairs
- * the section) and let go at once.  A live writer is simply waited for. */
-static void wait_for_writer(MEMSCOPE_BLOCK *b, ULONGLONG *since)
+/* Copies n WCHARs of a published buffer (hook slowread: one at a time, sleeping, so a copy
+ * spans many writes). */
+static void copy_text(WCHAR *dst, const MEMSCOPE_TEXTBUF *t, DWORD n)
 {
-    ULONGLONG now = GetTickCount64();
-    if (*since == 0) {
-        *since = now;
-    } else if (now - *since >= MS_TEXT_CHECK_MS) {
-        *since = now;
-        uint64_t owner = (uint64_t)ms_load64(&b->lock.owner);
-        if (owner == 0 || ms_proc_owner_dead(owner)) {
-            DWORD err = ms_lock_acquire(b, MS_TEXT_LOCK_TIMEOUT_MS);
-            if (err == ERROR_SUCCESS || err == ERROR_ABANDONED_WAIT_0) {
-                ms_text_repair(b);
-                ms_lock_release(b);
-            }
-        }
+    if (!MS_HOOK(slowread)) {
+        memcpy(dst, (const void *)t->text, n * sizeof(WCHAR));
+        return;
     }
-    SwitchToThread();
+    for (DWORD k = 0; k < n; k++) {
+        dst[k] = ((const volatile uint16_t *)t->text)[k];
+        if (k % 64 == 63)
+            Sleep(1);
+    }
 }
 
-/* text_read: copies a consistent snapshot of the text.  With truncate, copies at most
- * cchDst-1 WCHARs (cchDst > 0); without, copies only if the whole text fits (dst untouched
- * otherwise).  dst is always NUL-terminated when something was copied.  Returns the full
- * length of the snapshot. */
-static DWORD text_read(MEMSCOPE_BLOCK *b, WCHAR *dst, DWORD cchDst, BOOL truncate)
+/* One copy of the published text into snap (MEMSCOPE_TEXT_CAPACITY WCHARs, terminated).
+ * OUT *len: its length.  Returns TRUE if text_pub did not change meanwhile (the copy is one
+ * whole text), FALSE if the caller must try again. */
+static BOOL copy_published(MEMSCOPE_BLOCK *b, WCHAR *snap, DWORD *len)
 {
-    ULONGLONG since = 0;
-    for (;;) {
-        LONG s1 = *seq_of(b);
-        if (MS_TEXT_SEQCHECK && (s1 & 1)) {
-            wait_for_writer(b, &since);
-            continue;
-        }
-        atomic_thread_fence(memory_order_acquire);
-        DWORD len = *(volatile uint32_t *)&b->text_len;
-        if (len > MEMSCOPE_TEXT_MAX)        /* another process wrote it: never trust it */
-            len = MEMSCOPE_TEXT_MAX;
-        DWORD n = len;
-        if (len + 1 > cchDst) {
-            if (!truncate) {
-                atomic_thread_fence(memory_order_acquire);
-                if (*seq_of(b) == s1)
-                    return len;
-                continue;
-            }
-            n = cchDst - 1;
-        }
-        if (MS_HOOK(slowread)) {
-            for (DWORD k = 0; k < n; k++) {
-                dst[k] = ((volatile uint16_t *)b->text)[k];
-                if (k % 32 == 31)
-                    SwitchToThread();
-            }
-        } else {
-            memcpy(dst, (const void *)b->text, n * sizeof(WCHAR));
-        }
-        atomic_thread_fence(memory_order_acquire);
-        if (MS_TEXT_SEQCHECK && *seq_of(b) != s1)
-            continue;
-        dst[n] = 0;
-        return len;
-    }
+    LONG pub = ms_load32(&b->text_pub);
+    atomic_thread_fence(memory_order_acquire);
+    const MEMSCOPE_TEXTBUF *t = &b->texts[pub & 1];
+    DWORD n = (DWORD)ms_load32(&t->len);        /* once: another process can change it */
+    if (n > MEMSCOPE_TEXT_MAX)
+        n = MEMSCOPE_TEXT_MAX;
+    copy_text(snap, t, n);
+    snap[n] = 0;
+    *len = n;
+    atomic_thread_fence(memory_order_acquire);
+    return MS_HOOK(noseqcheck) || ms_load32(&b->text_pub) == pub;
+}
+
+/* text_read: one whole text into snap (MEMSCOPE_TEXT_CAPACITY WCHARs); OUT *len: its
+ * length.  Returns ERROR_SUCCESS, or the lock's error when writers kept publishing and the
+ * lock could not be had within MEMSCOPE_WRITE_WAIT_MS. */
+static DWORD text_read(MEMSCOPE_BLOCK *b, WCHAR *snap, DWORD *len)
+{
+    for (int tries = 0; tries < MS_TEXT_READ_TRIES; tries++)
+        if (copy_published(b, snap, len))
+            return ERROR_SUCCESS;
+    /* Copy under the lock, where nothing is published (ERROR_POSSIBLE_DEADLOCK: this
+     * thread holds it already, which serves as well). */
+    DWORD err = ms_lock_acquire(b, MEMSCOPE_WRITE_WAIT_MS);
+    BOOL mine = err == ERROR_SUCCESS || err == ERROR_ABANDONED_WAIT_0;
+    if (!mine && err != ERROR_POSSIBLE_DEADLOCK)
+        return err;
+    copy_published(b, snap, len);
+    if (mine)
+        ms_lock_release(b);
+    return ERROR_SUCCESS;
 }
 
 /* ---- exports ------------------------------------------------------------------------ */
@@ -177,13 +151,14 @@ DWORD WINAPI MemscopeGetText(LPWSTR buf, DWORD cchBuf, DWORD *pcchText)
         return ERROR_INVALID_PARAMETER;
     if ((b = ms_block(&err)) == NULL)
         return err;
-    DWORD len = text_read(b, buf, cchBuf, FALSE);
-    if (pcchText != NULL)
-        *pcchText = len;
-    return len + 1 > cchBuf ? ERROR_INSUFFICIENT_BUFFER : ERROR_SUCCESS;
+    WCHAR snap[MEMSCOPE_TEXT_CAPACITY];
+    DWORD len = 0;
+    if ((err = text_read(b, snap, &len)) != ERROR_SUCCESS)
+        return err;
+    return ms_text_copy_out(snap, len, buf, cchBuf, pcchText);
 }
 
-BOOL WINAPI SetSharedMem(LPWSTR lpszBuf)
+BOOL __cdecl SetSharedMem(LPWSTR lpszBuf)
 {
     DWORD err;
     MEMSCOPE_BLOCK *b;
@@ -203,7 +178,7 @@ BOOL WINAPI SetSharedMem(LPWSTR lpszBuf)
     return TRUE;
 }
 
-BOOL WINAPI GetSharedMem(LPWSTR lpszBuf, DWORD cchSize)
+BOOL __cdecl GetSharedMem(LPWSTR lpszBuf, DWORD cchSize)
 {
     DWORD err;
     MEMSCOPE_BLOCK *b;
@@ -216,7 +191,19 @@ BOOL WINAPI GetSharedMem(LPWSTR lpszBuf, DWORD cchSize)
         SetLastError(err);
         return FALSE;
     }
-    if (text_read(b, lpszBuf, cchSize, TRUE) + 1 > cchSize) {
+    WCHAR snap[MEMSCOPE_TEXT_CAPACITY];
+    DWORD len = 0;
+    if ((err = text_read(b, snap, &len)) != ERROR_SUCCESS) {
+        lpszBuf[0] = 0;
+        SetLastError(err);
+        return FALSE;
+    }
+    /* Like the sample: what fits, terminated; FALSE says it was cut. */
+    BOOL cut = len > cchSize - 1;
+    DWORD n = cut ? cchSize - 1 : len;
+    memcpy(lpszBuf, snap, n * sizeof(WCHAR));
+    lpszBuf[n] = 0;
+    if (cut) {
         SetLastError(ERROR_INSUFFICIENT_BUFFER);
         return FALSE;
     }

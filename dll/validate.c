@@ -29,7 +29,9 @@ ms_verdict ms_validate_block(const void *view, size_t view_size)
      * write our size into a smaller section. */
     if (read_u32(p, MS_V_OFF_SIZE) != MS_V_BLOCK_SIZE || view_size < MS_V_BLOCK_SIZE)
         return MS_BAD_SIZE;
-    if (read_u32(p, MS_V_OFF_TEXT_LEN) > MS_V_TEXT_MAX)
+    /* Both text buffers: a block holding a full-length text (MS_V_TEXT_MAX) is valid. */
+    if (read_u32(p, MS_V_OFF_TEXT0_LEN) > MS_V_TEXT_MAX ||
+        read_u32(p, MS_V_OFF_TEXT1_LEN) > MS_V_TEXT_MAX)
         return MS_BAD_CONTENT;
     return MS_VALID;
 }
@@ -43,6 +45,7 @@ const char *ms_verdict_name(ms_verdict v)
     case MS_BAD_VERSION: return "memscope block of another layout version";
     case MS_BAD_SIZE:    return "wrong size";
     case MS_BAD_CONTENT: return "field out of range";
+    case MS_NOT_COMMITTED: return "pages not committed read-write";
     }
     return "unknown verdict";
 }

@@ -13,10 +13,11 @@
 #define MS_V_OFF_MAGIC     0u
 #define MS_V_OFF_VERSION   4u
 #define MS_V_OFF_SIZE      8u
-#define MS_V_OFF_TEXT_LEN  260u
+#define MS_V_OFF_TEXT0_LEN 320u     /* texts[0].len */
+#define MS_V_OFF_TEXT1_LEN 4480u    /* texts[1].len */
 #define MS_V_MAGIC         0x5043534Du
-#define MS_V_VERSION       1u
-#define MS_V_BLOCK_SIZE    16384u
+#define MS_V_VERSION       2u
+#define MS_V_BLOCK_SIZE    32768u
 #define MS_V_TEXT_MAX      2047u
 
 typedef enum ms_verdict {
@@ -25,7 +26,9 @@ typedef enum ms_verdict {
     MS_BAD_MAGIC,      /* not a memscope block */
     MS_BAD_VERSION,    /* a memscope block of another layout version */
     MS_BAD_SIZE,       /* header size or the view's real size is not MEMSCOPE_BLOCK_SIZE */
-    MS_BAD_CONTENT     /* right header, but a field out of range (e.g. a text length) */
+    MS_BAD_CONTENT,    /* right header, but a field out of range (e.g. a text length) */
+    MS_NOT_COMMITTED   /* the view's pages are not all committed read-write (mapping.c
+                          finds this with VirtualQuery before anything reads them) */
 } ms_verdict;
 
 /* ms_validate_block: judges the view_size bytes at view (a snapshot of them; the caller

@@ -7,7 +7,7 @@
  *      exactly, so ASan catches any read past view + view_size);
  *   2. as a patch on a valid block: a real header and a zero body, the first input bytes
  *      choose the view's size and where the rest of the input is copied.  This reaches the
- *      checks behind the magic (version, sizes, text length) in a few iterations, where raw
+ *      checks behind the magic (version, sizes, text lengths) in a few iterations, where raw
  *      bytes would need the magic guessed first.
  * After each call the verdict's own promises are checked (abort() = a finding):
  *   - the verdict is one of the enum's values and has a name;
@@ -30,7 +30,7 @@ static uint32_t rd32(const unsigned char *p, size_t off)
 static void check(const unsigned char *view, size_t size)
 {
     ms_verdict v = ms_validate_block(view, size);
-    if (v < MS_VALID || v > MS_BAD_CONTENT)
+    if (v < MS_VALID || v > MS_NOT_COMMITTED)
         abort();
     const char *name = ms_verdict_name(v);
     if (name == NULL || name[0] == 0)
@@ -39,7 +39,8 @@ static void check(const unsigned char *view, size_t size)
         (view == NULL || size < MS_V_BLOCK_SIZE || rd32(view, MS_V_OFF_MAGIC) != MS_V_MAGIC ||
          rd32(view, MS_V_OFF_VERSION) != MS_V_VERSION ||
          rd32(view, MS_V_OFF_SIZE) != MS_V_BLOCK_SIZE ||
-         rd32(view, MS_V_OFF_TEXT_LEN) > MS_V_TEXT_MAX))
+         rd32(view, MS_V_OFF_TEXT0_LEN) > MS_V_TEXT_MAX ||
+         rd32(view, MS_V_OFF_TEXT1_LEN) > MS_V_TEXT_MAX))
         abort();
 }
 
@@ -60,7 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* View size: 0 .. MS_V_BLOCK_SIZE + 255, biased towards the real size. */
     size_t view_size = (data[0] & 0x80) ? MS_V_BLOCK_SIZE + data[1]
                                         : ((size_t)data[1] << 8 | data[2]) % (MS_V_BLOCK_SIZE + 1);
-    size_t at = (size_t)data[3] * 2;   /* patch offset: 0 .. 510, covers the header and text_len */
+    /* Patch offset: even bytes 0 .. 508 (the header, texts[0].len) or around texts[1].len. */
+    size_t at = (data[3] & 1) ? MS_V_OFF_TEXT1_LEN - 128 + (size_t)(data[3] >> 1) * 2
+                              : (size_t)(data[3] >> 1) * 4;
     const uint8_t *patch = data + 4;
     size_t patch_len = size - 4;
 

@@ -12,9 +12,10 @@
 
 #include <memscope.h>
 
-static_assert(sizeof(MEMSCOPE_BLOCK) == MEMSCOPE_BLOCK_SIZE, "the block is 16 KiB in C++ too");
-static_assert(offsetof(MEMSCOPE_BLOCK, text) == 272, "text offset as in C");
-static_assert(offsetof(MEMSCOPE_BLOCK, slots) == 4608, "registry offset as in C");
+static_assert(sizeof(MEMSCOPE_BLOCK) == MEMSCOPE_BLOCK_SIZE, "the block is 32 KiB in C++ too");
+static_assert(offsetof(MEMSCOPE_BLOCK, text_pub) == 256, "text_pub offset as in C");
+static_assert(offsetof(MEMSCOPE_BLOCK, texts) == 320, "text buffers' offset as in C");
+static_assert(offsetof(MEMSCOPE_BLOCK, slots) == 8704, "registry offset as in C");
 
 namespace {
 

@@ -3,7 +3,10 @@
 #  - memscope.dll exports every name of def/memscope.def, undecorated;
 #  - memscope.dll and the exes import only system DLLs (no libgcc/winpthread DLL to ship);
 #  - memscope.dll has a section .shared marked SHARED;
-#  - sample_client.exe (declares WINAPI functions itself) imports SetSharedMem undecorated.
+#  - sample_client.exe (declares the pair VOID __cdecl itself, as Microsoft's sample client
+#    does) linked against the import library (on i686 it references _SetSharedMem) and
+#    imports SetSharedMem and GetSharedMem by their undecorated names;
+#  - the import library has the sample pair's __cdecl symbols and no stdcall ones for it.
 set -euo pipefail
 arch=$1 dir=$2
 objdump=$arch-w64-mingw32-objdump
@@ -29,8 +32,19 @@ grep -A1 ' \.shared ' <<<"$headers" | grep -q SHARED \
     || bad "memscope.dll has no .shared section marked SHARED"
 
 imports=$($objdump -p "$dir/sample_client.exe")
-grep -qE '^\s+[0-9a-f]+\s+[0-9]+\s+SetSharedMem$' <<<"$imports" \
-    || bad "sample_client.exe does not import SetSharedMem by its undecorated name"
+for name in SetSharedMem GetSharedMem; do
+    grep -qE "^\s+[0-9a-f]+\s+[0-9]+\s+$name\$" <<<"$imports" \
+        || bad "sample_client.exe does not import $name by its undecorated name"
+done
 
-[ $fail -eq 0 ] && echo "check-pe: $arch: exports undecorated, system DLLs only, .shared is SHARED, WINAPI client binds"
+# The import library's symbols for the pair: __cdecl (_SetSharedMem on i686, SetSharedMem on
+# x86_64), never a stdcall _SetSharedMem@4 that the sample's clients would not find.
+syms=$($arch-w64-mingw32-nm "$dir/libmemscope.dll.a" 2>/dev/null | awk '$2 == "T" {print $3}')
+prefix=; [ "$arch" = i686 ] && prefix=_
+for name in SetSharedMem GetSharedMem; do
+    grep -qx "$prefix$name" <<<"$syms" || bad "libmemscope.dll.a has no __cdecl symbol $prefix$name"
+done
+grep -qE '^_?(Set|Get)SharedMem@' <<<"$syms" && bad "libmemscope.dll.a has stdcall symbols for the sample pair"
+
+[ $fail -eq 0 ] && echo "check-pe: $arch: exports undecorated, system DLLs only, .shared is SHARED, the sample's __cdecl client links and binds"
 exit $fail

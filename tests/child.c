@@ -22,11 +22,11 @@
  *   lockstate         MemscopeLockState          -> owner=, waiters=, abandoned=, total=
  *   mlock MS          MemscopeMutexLock(MS)      -> mlock=<error> mlockms=<elapsed ms>
  *   munlock           MemscopeMutexUnlock        -> munlock=<error>
- *   flip STOP READY   sets the text to 256 x 'A' (then READY), and keeps switching it
- *                     between 256 x 'A' and 256 x 'B' until the event STOP -> flips=<count>
+ *   flip STOP READY   sets the text to 256 x 'A' (then READY), and keeps cycling it through
+ *                     256 x 'A', 'B' and 'C' until the event STOP -> flips=<count>
  *   readtorn N MIN    MemscopeGetText N times, and on (up to 100 N) until the text was
  *                     seen to change MIN times (so reads and writes did overlap); counts
- *                     texts that are neither of flip's two
+ *                     texts that are none of flip's three
  *                                    -> reads=, changes=, torn=, readerr=<first error>
  *   holdexit READY CODE  a second thread takes the lock and keeps it; once it holds it
  *                     (then READY), the main thread calls ExitProcess(CODE)
@@ -154,7 +154,9 @@ static void cmd_list(void)
     out("list=%s", line);
 }
 
-/* The two texts flip alternates between: a torn read mixes them. */
+/* The three texts flip cycles through: a torn read mixes them.  Three, not two: the DLL
+ * writes into its two text buffers in turn, so with two texts each buffer would only ever
+ * be overwritten with the text it already holds, and no tear could show. */
 #define FLIP_LEN 256
 static void flip_text(WCHAR *w, WCHAR ch)
 {
@@ -165,13 +167,13 @@ static void flip_text(WCHAR *w, WCHAR ch)
 
 static void cmd_flip(const char *stop_name, const char *ready_name)
 {
-    WCHAR a[FLIP_LEN + 1], b[FLIP_LEN + 1];
+    WCHAR t[3][FLIP_LEN + 1];
     HANDLE stop = open_event(stop_name);
     long flips = 0;
     DWORD err;
-    flip_text(a, L'A');
-    flip_text(b, L'B');
-    err = MemscopeSetText(a, FLIP_LEN);
+    for (int k = 0; k < 3; k++)
+        flip_text(t[k], (WCHAR)(L'A' + k));
+    err = MemscopeSetText(t[0], FLIP_LEN);
     HANDLE ready = open_event(ready_name);
     SetEvent(ready);
     CloseHandle(ready);
@@ -179,7 +181,7 @@ static void cmd_flip(const char *stop_name, const char *ready_name)
      * point is to write as often as possible. */
     while (err == ERROR_SUCCESS) {
         for (int k = 0; k < 256 && err == ERROR_SUCCESS; k++, flips++)
-            err = MemscopeSetText(flips & 1 ? a : b, FLIP_LEN);
+            err = MemscopeSetText(t[(flips + 1) % 3], FLIP_LEN);
         if (WaitForSingleObject(stop, 0) != WAIT_TIMEOUT)
             break;
     }
@@ -190,19 +192,21 @@ static void cmd_flip(const char *stop_name, const char *ready_name)
 
 static void cmd_readtorn(long n, long min_changes)
 {
-    WCHAR a[FLIP_LEN + 1], b[FLIP_LEN + 1], buf[FLIP_LEN + 1];
+    WCHAR a[FLIP_LEN + 1], b[FLIP_LEN + 1], c[FLIP_LEN + 1], buf[FLIP_LEN + 1];
     long torn = 0, changes = 0, k;
     WCHAR last = 0;
     DWORD err = ERROR_SUCCESS, len;
     flip_text(a, L'A');
     flip_text(b, L'B');
+    flip_text(c, L'C');
     /* 10^6 reads take ~10 ms, less than a time slice: on a busy machine they could all
      * happen while the writer waits for a core.  Reading on until the text was seen to
      * change makes sure reads and writes really overlapped. */
     for (k = 0; k < n || (changes < min_changes && k < 100 * n); k++) {
         if ((err = MemscopeGetText(buf, ARRAYSIZE(buf), &len)) != ERROR_SUCCESS)
             break;
-        if (wmemcmp(buf, a, FLIP_LEN + 1) != 0 && wmemcmp(buf, b, FLIP_LEN + 1) != 0)
+        if (wmemcmp(buf, a, FLIP_LEN + 1) != 0 && wmemcmp(buf, b, FLIP_LEN + 1) != 0 &&
+            wmemcmp(buf, c, FLIP_LEN + 1) != 0)
             torn++;
         if (buf[0] != last)
             changes++;

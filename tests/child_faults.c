@@ -166,6 +166,8 @@ static HMODULE load_dyn(void)
 {
     WCHAR path[MAX_PATH];
     DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
+    /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameW's
+     * buffer as an input, but the call fills it (n > 0) */
     WCHAR *slash = n > 0 && n < MAX_PATH ? wcsrchr(path, L'\\') : NULL;
     if (slash == NULL || (size_t)(slash + 1 - path) + 17 >= MAX_PATH) {
         mst_out("error=GetModuleFileNameW failed: %lu", GetLastError());

@@ -165,7 +165,7 @@ static DWORD r_lockstate_null(void)  { return MemscopeLockState(NULL); }
 static DWORD r_lock_recursive(void)
 {
     ck_assert_uint_eq(MemscopeLock(0), ERROR_SUCCESS);
-    DWORD err = MemscopeLock(0);                     /* not recursive: times out at once */
+    DWORD err = MemscopeLock(0);                     /* not recursive: refused at once */
     ck_assert_uint_eq(MemscopeUnlock(), ERROR_SUCCESS);
     return err;
 }
@@ -254,7 +254,7 @@ static const struct row {
     { "MemscopeStatusText(buf, 0xFFFFFFFF)",   r_status_max,      ERROR_SUCCESS, 0 },
     { "MemscopeUnlock(not held)",              r_unlock_unheld,   ERROR_NOT_OWNER, 0 },
     { "MemscopeUnlock(twice)",                 r_unlock_twice,    ERROR_NOT_OWNER, MUT_BLOCK },
-    { "MemscopeLock(0) while held here",       r_lock_recursive,  ERROR_TIMEOUT, MUT_BLOCK },
+    { "MemscopeLock(0) while held here",       r_lock_recursive,  ERROR_POSSIBLE_DEADLOCK, MUT_BLOCK },
     { "MemscopeLock(INFINITE) when free",      r_lock_infinite,   ERROR_SUCCESS, MUT_BLOCK },
     { "MemscopeLockState(NULL)",               r_lockstate_null,  ERROR_INVALID_PARAMETER, 0 },
 };

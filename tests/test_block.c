@@ -164,7 +164,17 @@ START_TEST(test_refuse_huge_text_length)
 {
     squat s;
     squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
-    ((MEMSCOPE_BLOCK *)s.view)->text_len = 0x7FFFFFFF;
+    ((MEMSCOPE_BLOCK *)s.view)->texts[0].len = 0x7FFFFFFF;
+    expect_refused(&s, ERROR_INVALID_DATA);
+}
+END_TEST
+
+/* The buffer that is not published is checked too: the next writer would publish it. */
+START_TEST(test_refuse_huge_text_length_second_buffer)
+{
+    squat s;
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
+    ((MEMSCOPE_BLOCK *)s.view)->texts[1].len = 0x7FFFFFFF;
     expect_refused(&s, ERROR_INVALID_DATA);
 }
 END_TEST
@@ -175,7 +185,7 @@ START_TEST(test_refuse_huge_size_field)
     squat s;
     squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_HEADER *)s.view)->size = 0xFFFFFFFFu;
-    ((MEMSCOPE_BLOCK *)s.view)->text_len = 0xFFFFFFFFu;
+    ((MEMSCOPE_BLOCK *)s.view)->texts[0].len = 0xFFFFFFFFu;
     expect_refused(&s, ERROR_BAD_LENGTH);
 }
 END_TEST
@@ -185,8 +195,34 @@ START_TEST(test_refuse_text_length_one_past)
 {
     squat s;
     squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
-    ((MEMSCOPE_BLOCK *)s.view)->text_len = MEMSCOPE_TEXT_MAX + 1;
+    ((MEMSCOPE_BLOCK *)s.view)->texts[1].len = MEMSCOPE_TEXT_MAX + 1;
     expect_refused(&s, ERROR_INVALID_DATA);
+}
+END_TEST
+
+/* The boundary from the other side: a block holding a full-length text in both buffers is
+ * valid, and the text is read back whole. */
+START_TEST(test_accept_full_length_text)
+{
+    squat s;
+    mst_child c;
+    squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
+    MEMSCOPE_BLOCK *b = (MEMSCOPE_BLOCK *)s.view;
+    for (int k = 0; k < 2; k++) {
+        for (DWORD i = 0; i < MEMSCOPE_TEXT_MAX; i++)
+            b->texts[k].text[i] = (uint16_t)(k == 0 ? 'F' : 'G');
+        b->texts[k].text[MEMSCOPE_TEXT_MAX] = 0;
+        b->texts[k].len = MEMSCOPE_TEXT_MAX;
+    }
+    mst_run(&c, s.name, "info get");
+    ck_assert_int_eq(mst_num(&c, "status"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "get"), ERROR_SUCCESS);
+    const char *text = mst_val(&c, "text");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_int_eq((long)strcspn(text, "\r\n"), MEMSCOPE_TEXT_MAX);
+    ck_assert_int_eq((long)strspn(text, "F"), MEMSCOPE_TEXT_MAX);
+    UnmapViewOfFile(s.view);
+    CloseHandle(s.mapping);
 }
 END_TEST
 
@@ -278,24 +314,27 @@ START_TEST(test_refuse_foreign_owner)
 END_TEST
 
 /* The lock event's name squatted: by a mutex, by an event another owner holds, by an event
- * whose DACL keeps us out.  The block is still used; the lock polls instead of waiting on
- * the event, still excludes (a second, non-recursive lock times out), and the status text
- * says why. */
+ * whose DACL keeps us out.  The block is still used; a waiter, which opens the event at its
+ * first wait, polls instead, still excluded (its lock times out while a holder keeps it),
+ * the status text says why, and the lock works on once the holder lets go. */
 static void expect_lock_degraded(const WCHAR *name, const char *why)
 {
-    mst_child c;
-    mst_run(&c, name, "info lock 0 lock 200 unlock lockedinc 3 lockstate statustext");
-    ck_assert_int_eq(mst_num(&c, "status"), ERROR_SUCCESS);
-    ck_assert_int_eq(mst_num(&c, "lock"), ERROR_SUCCESS);
-    /* mst_val gives the first "lock=": the second lock is the next one. */
-    const char *second = strstr(mst_val(&c, "lock") + 1, "\nlock=");
-    ck_assert_msg(second != NULL && strtoul(second + 6, NULL, 10) == ERROR_TIMEOUT,
-                  "a second lock by the holder did not time out:\n%s", c.text);
-    ck_assert_int_eq(mst_num(&c, "unlock"), ERROR_SUCCESS);
-    ck_assert_int_eq(mst_num(&c, "lockedinc"), ERROR_SUCCESS);
-    ck_assert_int_eq(mst_num(&c, "total"), 3);
-    const char *text = mst_str(&c, "statustext");
-    ck_assert_msg(strstr(text, "lock event") != NULL && strstr(text, "polls") != NULL &&
+    mst_gate gate;
+    mst_child holder, waiter, after;
+    mst_gate_create(&gate);
+    mst_start_held(&holder, name, &gate, "lock 1000", "unlock");
+    mst_run(&waiter, name, "info lock 200 lockstate statustext");
+    mst_gate_finish(&gate);
+    mst_run(&after, name, "lockedinc 3 lockstate");
+    ck_assert_int_eq(mst_num(&holder, "lock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&holder, "unlock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&waiter, "status"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&waiter, "lock"), ERROR_TIMEOUT);
+    ck_assert_int_eq(mst_num(&waiter, "owner"), holder.pid);
+    ck_assert_int_eq(mst_num(&after, "lockedinc"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&after, "total"), 3);
+    const char *text = mst_str(&waiter, "statustext");
+    ck_assert_msg(strstr(text, "lock event") != NULL && strstr(text, "poll") != NULL &&
                   strstr(text, why) != NULL, "status text does not say the lock polls "
                   "because of '%s': %s", why, text);
 }
@@ -371,7 +410,8 @@ START_TEST(test_accept_valid_foreign_block)
     ck_assert_int_eq(mst_num(&c, "created"), 0);
     ck_assert_int_eq(mst_num(&c, "creator"), GetCurrentProcessId());
     ck_assert_int_eq(mst_num(&c, "set"), ERROR_SUCCESS);
-    ck_assert_uint_eq(((MEMSCOPE_BLOCK *)s.view)->text_len, 8);
+    const MEMSCOPE_BLOCK *b = (const MEMSCOPE_BLOCK *)s.view;
+    ck_assert_uint_eq(b->texts[b->text_pub & 1].len, 8);
     UnmapViewOfFile(s.view);
     CloseHandle(s.mapping);
 }
@@ -388,6 +428,8 @@ Suite *suite_block(void)
     tcase_add_test(tc, test_refuse_small_section);
     tcase_add_test(tc, test_refuse_wrong_size_field);
     tcase_add_test(tc, test_refuse_huge_text_length);
+    tcase_add_test(tc, test_refuse_huge_text_length_second_buffer);
+    tcase_add_test(tc, test_accept_full_length_text);
     tcase_add_test(tc, test_refuse_huge_size_field);
     tcase_add_test(tc, test_refuse_text_length_one_past);
     tcase_add_test(tc, test_refuse_unpublished);

@@ -80,12 +80,12 @@ START_TEST(test_seqlock_no_torn_read)
 }
 END_TEST
 
-/* The same with a reader whose copy spans many writes (it yields every 32 WCHARs): still
+/* The same with a reader whose copy spans many writes (it sleeps every 64 WCHARs): still
  * no tear. */
 START_TEST(test_seqlock_slow_reader_no_torn_read)
 {
     long long torn, flips;
-    flip_and_read("slowread", 20000, 200, &torn, &flips);
+    flip_and_read("slowread", 50, 10, &torn, &flips);
     ck_assert_int_gt(flips, 0);
     ck_assert_int_eq(torn, 0);
 }
@@ -97,7 +97,7 @@ END_TEST
 START_TEST(test_seqlock_off_sees_tears)
 {
     long long torn, flips;
-    flip_and_read("noseqcheck,slowread", 20000, 200, &torn, &flips);
+    flip_and_read("noseqcheck,slowread", 50, 10, &torn, &flips);
     ck_assert_int_gt(flips, 0);
     ck_assert_msg(torn > 0, "no torn read without the sequence check (%ld flips)",
                   (long)flips);

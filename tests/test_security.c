@@ -104,10 +104,13 @@ START_TEST(test_descriptor_user_and_system_only)
     const WCHAR *name = mst_new_name();
     WCHAR lock[MEMSCOPE_NAME_MAX + 8];
     mst_gate gate;
-    mst_child keeper;
+    mst_child keeper, waiter;
 
     mst_gate_create(&gate);
-    mst_start_held(&keeper, name, &gate, "info", "");   /* it creates the block */
+    mst_start_held(&keeper, name, &gate, "info lock 1000", "");   /* it creates the block */
+    /* The lock's event is opened at a waiter's first wait: this one times out, and holds
+     * its handle while it is held at the gate. */
+    mst_start_held(&waiter, name, &gate, "lock 100", "");
     HANDLE map = OpenFileMappingW(READ_CONTROL, FALSE, name);
     ck_assert_msg(map != NULL, "OpenFileMappingW: %lu", GetLastError());
     swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", name);

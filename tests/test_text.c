@@ -128,8 +128,9 @@ START_TEST(test_foreign_reader)
     ck_assert_uint_eq(b->header.size, MEMSCOPE_BLOCK_SIZE);
     ck_assert_uint_eq(b->header.creator_pid, info.creatorPid);
     ck_assert_int_eq(b->counter, counter);
-    ck_assert_uint_eq(b->text_len, 7);
-    ck_assert(memcmp((const void *)b->text, L"read me", 8 * sizeof(WCHAR)) == 0);
+    const MEMSCOPE_TEXTBUF *t = &b->texts[b->text_pub & 1];   /* the published buffer */
+    ck_assert_uint_eq(t->len, 7);
+    ck_assert(memcmp((const void *)t->text, L"read me", 8 * sizeof(WCHAR)) == 0);
     ck_assert_uint_eq(b->slots[info.slot].pid, GetCurrentProcessId());
     UnmapViewOfFile(b);
     CloseHandle(h);
