@@ -37,6 +37,9 @@ static enum {
 } g_reason = MS_FAILED_CALL;
 
 static INIT_ONCE g_complete = INIT_ONCE_STATIC_INIT;
+/* 1 once ms_map_complete has run: every later call skips InitOnceExecuteOnce (a call into
+ * ntdll) for one plain read, on the path of every export. */
+static volatile LONG g_completed;
 
 void ms_name_join(WCHAR *dst, size_t cap, const WCHAR *src, const WCHAR *suffix)
 {
@@ -329,12 +332,14 @@ static BOOL CALLBACK complete(PINIT_ONCE once, void *param, void **context)
     }
     status_text();
     ms_log_flush();
+    InterlockedExchange(&g_completed, 1);     /* a full barrier: ms_g is written before */
     return TRUE;
 }
 
 MEMSCOPE_BLOCK *ms_block(DWORD *err)
 {
-    InitOnceExecuteOnce(&g_complete, complete, NULL, NULL);
+    if (!g_completed)
+        InitOnceExecuteOnce(&g_complete, complete, NULL, NULL);
     if (ms_g.block == NULL) {
         *err = ms_g.status != ERROR_SUCCESS ? ms_g.status : ERROR_INVALID_HANDLE;
         return NULL;
