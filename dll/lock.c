@@ -11,11 +11,17 @@
  *   from the caller's own word back to 0, so only the holder can release (anyone else,
  *   another thread of the same process included, gets ERROR_NOT_OWNER), and a holder that
  *   asks again is told ERROR_POSSIBLE_DEADLOCK instead of waiting for itself;
- * - under contention a short spin, then waits on a named auto-reset event ("<name>.lock",
- *   opened at the first wait, not in DllMain).  `waiters` is a flag, not a count: a waiter
- *   sets it to 1 before each last try and each sleep; the releaser swaps it to 0 and sets
- *   the event if it was 1, so no wake-up is lost.  A waiter killed while it waits leaves at
- *   most one SetEvent for nobody, where a count would never come down again;
+ * - under contention a waiter spins (reading, not writing, the owner word), then yields,
+ *   and only then parks on a named auto-reset event ("<name>.lock", opened at the first
+ *   park, not in DllMain): a holder keeps the lock for ~100 ns, so a contended lock
+ *   usually changes hands within the spin, and a park costs two wineserver round trips
+ *   (the wait, and the releaser's SetEvent), ten thousand times the spin;
+ * - `waiters` counts the parked waiters.  A waiter adds itself *before* its last try and
+ *   its wait; a releaser that finds the count above 0 takes one off and sets the event,
+ *   so an unlock that nobody waits for pays no SetEvent, and no wake-up is lost (both
+ *   sides are full barriers).  A waiter whose wait times out takes itself off.  A waiter
+ *   killed while parked is taken off by the next release, at the price of one SetEvent
+ *   for nobody: the count never stays wrong;
  * - the owner's liveness is checked by elapsed time (the first time a waiter sleeps, then
  *   every MS_LOCK_CHECK_MS), never by the wait's result: an event that wakes too often (a
  *   squatter's manual-reset event under our name) or never cannot stop the check;
@@ -32,7 +38,8 @@
  */
 #include "internal.h"
 
-#define MS_LOCK_SPINS       400  /* busy tries first: a holder keeps it ~100 ns */
+#define MS_LOCK_SPINS       2000 /* busy reads first (~50 us of `pause`): a holder keeps it
+                                    ~100 ns, so a contended lock changes hands in the spin */
 #define MS_LOCK_YIELDS      64   /* then tries that give the core away (SwitchToThread): on a
                                     busy machine the holder may be waiting for a core, and a
                                     yield is a system call but no wineserver round trip,
@@ -117,6 +124,23 @@ static BOOL take_over(volatile LONG64 *w, uint64_t me, LONG64 cur)
            InterlockedCompareExchange64(w, (LONG64)me, cur) == cur;
 }
 
+/* Free or abandoned: worth a compare-exchange.  (A plain read: spinning on a write would
+ * take the cache line away from the holder at every turn.) */
+static BOOL looks_free(volatile LONG64 *w)
+{
+    LONG64 v = ms_load64(w);
+    return v == 0 || v == (LONG64)MEMSCOPE_LOCK_ABANDONED;
+}
+
+/* Takes one parked waiter off the count, if there is one.  Returns TRUE if it did. */
+static BOOL unpark_one(volatile LONG *parked)
+{
+    for (LONG v = ms_load32(parked); v > 0; v = ms_load32(parked))
+        if (InterlockedCompareExchange(parked, v - 1, v) == v)
+            return TRUE;
+    return FALSE;
+}
+
 /* ms_lock_acquire: takes the block's lock for the calling thread, waiting at most
  * timeout_ms in all (INFINITE allowed; 0 = one try).  Returns ERROR_SUCCESS;
  * ERROR_ABANDONED_WAIT_0 (held; its last owner ended without unlocking); ERROR_TIMEOUT
@@ -143,63 +167,77 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
     for (int i = 0; i < MS_LOCK_SPINS + MS_LOCK_YIELDS; i++) {
         if (i < MS_LOCK_SPINS) {
             YieldProcessor();
+            if (i % 256 == 255 && timeout_ms != INFINITE &&
+                GetTickCount64() - start >= timeout_ms)
+                break;
         } else {
             SwitchToThread();
             if (timeout_ms != INFINITE && GetTickCount64() - start >= timeout_ms)
                 break;
         }
-        if (ms_load64(w) == 0 || ms_load64(w) == (LONG64)MEMSCOPE_LOCK_ABANDONED) {
-            if (try_take(w, me, &cur))
-                return taken(b, me, cur != 0);
-        }
+        if (looks_free(w) && try_take(w, me, &cur))
+            return taken(b, me, cur != 0);
     }
 
     for (;;) {
-        /* Mark the lock contended *before* the try: a release that follows a failed try
-         * sees the mark (both are full barriers) and sets the event. */
-        InterlockedExchange(&b->lock.waiters, 1);
-        if (try_take(w, me, &cur))
+        HANDLE ev = early_wakes < MS_LOCK_EARLY_WAKES ? lock_event() : NULL;
+        /* Count ourselves parked *before* the last try: a release that follows a failed
+         * try sees the count (both are full barriers) and sets the event. */
+        if (ev != NULL)
+            InterlockedIncrement(&b->lock.waiters);
+        if (try_take(w, me, &cur)) {
+            if (ev != NULL)
+                unpark_one(&b->lock.waiters);
             return taken(b, me, cur != 0);
+        }
         ULONGLONG now = GetTickCount64();
+        DWORD err = ERROR_SUCCESS;
         if (last_check == 0 || now - last_check >= MS_LOCK_CHECK_MS) {
             last_check = now;
             if (take_over(w, me, cur))
-                return taken(b, me, TRUE);
+                err = ERROR_ABANDONED_WAIT_0;
         }
         ULONGLONG waited = now - start;
-        if (timeout_ms != INFINITE && waited >= timeout_ms)
-            return ERROR_TIMEOUT;
+        if (err == ERROR_SUCCESS && timeout_ms != INFINITE && waited >= timeout_ms)
+            err = ERROR_TIMEOUT;
+        if (err != ERROR_SUCCESS) {
+            if (ev != NULL)
+                unpark_one(&b->lock.waiters);
+            return err == ERROR_ABANDONED_WAIT_0 ? taken(b, me, TRUE) : err;
+        }
         DWORD slice = MS_LOCK_CHECK_MS;
         if (timeout_ms != INFINITE && timeout_ms - waited < slice)
             slice = (DWORD)(timeout_ms - waited);
-        HANDLE ev = early_wakes < MS_LOCK_EARLY_WAKES ? lock_event() : NULL;
         if (ev == NULL) {
             Sleep(slice);
             continue;
         }
         DWORD wr = WaitForSingleObject(ev, slice);
-        if (wr == WAIT_OBJECT_0 && ms_load64(w) != 0 &&
-            ms_load64(w) != (LONG64)MEMSCOPE_LOCK_ABANDONED)
-            early_wakes++;                   /* woken, yet still held: count it */
-        else if (wr == WAIT_FAILED)
-            ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
-        else
-            early_wakes = 0;
+        if (wr == WAIT_OBJECT_0) {
+            /* A releaser took us off the count.  Woken, yet still held: count it, so an
+             * event that wakes us for nothing (a squatter's manual-reset event) is soon
+             * given up for plain sleeps. */
+            early_wakes = looks_free(w) ? 0 : early_wakes + 1;
+        } else {
+            if (wr == WAIT_FAILED)
+                ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
+            unpark_one(&b->lock.waiters);   /* nobody took us off: we do */
+        }
     }
 }
 
-/* Wakes one sleeping waiter if the lock was marked contended. */
+/* Wakes one parked waiter, if any: takes it off the count and sets the event. */
 static void wake_one(MEMSCOPE_BLOCK *b)
 {
-    if (ms_load32(&b->lock.waiters) != 0 && InterlockedExchange(&b->lock.waiters, 0) != 0) {
+    if (unpark_one(&b->lock.waiters)) {
         HANDLE ev = lock_event();
         if (ev != NULL && !SetEvent(ev))
             ms_log_win32("lock-release", "SetEvent", GetLastError());
     }
 }
 
-/* ms_lock_release: frees the lock if the calling thread holds it, and wakes a waiter if the
- * lock was marked contended.  Uncontended: one compare-exchange and one plain read.
+/* ms_lock_release: frees the lock if the calling thread holds it, and wakes a parked waiter
+ * if there is one.  Uncontended: one compare-exchange and one plain read.
  * Returns ERROR_SUCCESS, or ERROR_NOT_OWNER (nothing changed). */
 DWORD ms_lock_release(MEMSCOPE_BLOCK *b)
 {

@@ -137,8 +137,8 @@ typedef struct MEMSCOPE_HEADER {
 typedef struct MEMSCOPE_LOCK {
     int64_t  owner;          /*  0 [atomic] 0 = free, MEMSCOPE_LOCK_ABANDONED, or the holding
                                 thread's MEMSCOPE_OWNER(thread id, thread creation-time tag) */
-    LONG     waiters;        /*  8 [atomic] 1: a thread may be sleeping on the lock's named
-                                event (a flag, not a count: see dll/lock.c) */
+    LONG     waiters;        /*  8 [atomic] threads parked on the lock's named event (a
+                                releaser takes one off and wakes it: see dll/lock.c) */
     LONG     abandoned;      /* 12 [lock] times the lock was taken over from a dead owner */
     uint64_t acquisitions;   /* 16 [lock] times the lock was acquired */
     uint8_t  reserved[40];   /* 24 zero; pads the lock to its own 64-byte cache line */
@@ -393,7 +393,7 @@ MEMSCOPE_API DWORD WINAPI MemscopeRacyIncrement(LONGLONG *pValue);
 typedef struct MEMSCOPE_LOCK_STATE {
     DWORD    ownerPid;      /* process of the thread holding the lock now; 0 if free, or if
                                that thread no longer exists (a dead owner not yet taken over) */
-    LONG     waiters;       /* 1 if a thread may be waiting for it (a flag), else 0 */
+    LONG     waiters;       /* threads parked on the lock's event (not those spinning) */
     LONG     abandoned;     /* times it was taken over from a dead owner */
     LONGLONG lockedTotal;   /* the block's locked_total */
     LONGLONG racy;          /* the block's racy field */
