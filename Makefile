@@ -53,8 +53,14 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck
+.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck toolchain
 all: dll exe tests
+
+# A machine without this architecture's MinGW compiler gets it installed (and says so), not
+# "command not found".
+toolchain:
+	@command -v $(CC) >/dev/null || { echo "make: $(CC) is missing: running scripts/install-deps.sh $(ARCH)"; \
+	    scripts/install-deps.sh $(ARCH); }
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
 exe: $(B)/memscope.exe $(B)/sample_client.exe
@@ -135,7 +141,7 @@ $(CHECK_DIR)/lib/libcheck.a:
 	@echo "make: Check for $(TRIPLET) is missing: running scripts/install-deps.sh $(ARCH)"
 	scripts/install-deps.sh $(ARCH)
 
-$(B) $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj:
+$(B) $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj: | toolchain
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL
@@ -195,6 +201,7 @@ check:
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md
 	scripts/test-install.sh $(ARCH)
+	scripts/test-launcher.sh $(ARCH)
 	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
 
 # The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a

@@ -191,19 +191,19 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
             return taken(b, me, cur != 0);
         }
         ULONGLONG now = GetTickCount64();
-        DWORD err = ERROR_SUCCESS;
+        DWORD verdict = ERROR_SUCCESS;
         if (last_check == 0 || now - last_check >= MS_LOCK_CHECK_MS) {
             last_check = now;
             if (take_over(w, me, cur))
-                err = ERROR_ABANDONED_WAIT_0;
+                verdict = ERROR_ABANDONED_WAIT_0;
         }
         ULONGLONG waited = now - start;
-        if (err == ERROR_SUCCESS && timeout_ms != INFINITE && waited >= timeout_ms)
-            err = ERROR_TIMEOUT;
-        if (err != ERROR_SUCCESS) {
+        if (verdict == ERROR_SUCCESS && timeout_ms != INFINITE && waited >= timeout_ms)
+            verdict = ERROR_TIMEOUT;
+        if (verdict != ERROR_SUCCESS) {
             if (ev != NULL)
                 unpark_one(&b->lock.waiters);
-            return err == ERROR_ABANDONED_WAIT_0 ? taken(b, me, TRUE) : err;
+            return verdict == ERROR_ABANDONED_WAIT_0 ? taken(b, me, TRUE) : verdict;
         }
         DWORD slice = MS_LOCK_CHECK_MS;
         if (timeout_ms != INFINITE && timeout_ms - waited < slice)

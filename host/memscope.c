@@ -4,6 +4,11 @@
  *   memscope [--hold[=SECONDS]] COMMAND [ARGS]
  *     set TEXT        store TEXT in the shared block
  *     get             print the shared text
+ *     inc             add 1 to the block's counter (shared by every process)
+ *     global          add 1 to an ordinary DLL global (this process's own copy)
+ *     section         add 1 to the DLL's .shared section counter (one copy for all)
+ *     pset TEXT       keep TEXT in HeapAlloc memory of this process (private)
+ *     pget            print this process's private text and its address
  *     hold [SECONDS]  keep the DLL loaded (and so the block alive) for SECONDS, or until
  *                     Ctrl-C when none is given
  *     info            this process: pid, view address, counters, attached processes, and
@@ -46,6 +51,11 @@ static void usage(FILE *f)
         "commands:\n"
         "  set TEXT        store TEXT in the shared block\n"
         "  get             print the shared text\n"
+        "  inc             add 1 to the block's counter (shared by every process)\n"
+        "  global          add 1 to an ordinary DLL global (this process's own copy)\n"
+        "  section         add 1 to the DLL's .shared section counter (one for all)\n"
+        "  pset TEXT       keep TEXT in this process's heap (private), print its address\n"
+        "  pget            print this process's private text and its address\n"
         "  hold [SECONDS]  keep the block alive for SECONDS (default: until Ctrl-C)\n"
         "  info            pid, view address, counters, attached processes, security (SDDL)\n"
         "  status          list the processes attached to the block\n"
@@ -129,6 +139,63 @@ static int cmd_get(void)
     return 0;
 }
 
+static int cmd_inc(void)
+{
+    LONGLONG v = 0;
+    DWORD err = MemscopeCounterIncrement(&v);
+    if (err != ERROR_SUCCESS)
+        return host_fail("inc", err);
+    printf("counter %lld (the block's: every process that maps it sees this one)\n",
+           (long long)v);
+    return 0;
+}
+
+/* global / section: the two counters of the DLL image. */
+static int cmd_image_counter(BOOL section)
+{
+    LONG v = 0;
+    if (section) {
+        MemscopeSectionIncrement(&v);
+        printf("section %ld (PE section .shared: one copy for every process that loads "
+               "this DLL file)\n", (long)v);
+    } else {
+        MemscopeGlobalIncrement(&v);
+        printf("global %ld (ordinary DLL global: this process's own copy, starts at 0 in "
+               "every process)\n", (long)v);
+    }
+    return 0;
+}
+
+static int cmd_pset(const WCHAR *text)
+{
+    WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
+    void *addr = NULL;
+    DWORD err = MemscopeSetPrivateText(text, (DWORD)wcslen(text));
+    if (err != ERROR_SUCCESS)
+        return host_fail("pset", err);
+    if ((err = MemscopeGetPrivateText(buf, ARRAYSIZE(buf), NULL, &addr)) != ERROR_SUCCESS)
+        return host_fail("pget", err);
+    printf("private text set at %p (this process's heap)\n", addr);
+    return 0;
+}
+
+static int cmd_pget(void)
+{
+    WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
+    void *addr = NULL;
+    DWORD err = MemscopeGetPrivateText(buf, ARRAYSIZE(buf), NULL, &addr);
+    if (err != ERROR_SUCCESS)
+        return host_fail("pget", err);
+    if (addr == NULL) {
+        printf("no private text in this process\n");
+        return 0;
+    }
+    printf("private text at %p: ", addr);
+    put_utf8(buf);
+    putchar('\n');
+    return 0;
+}
+
 /* Prints the owner and DACL of the named object that open() opens with READ_CONTROL, as
  * SDDL ("O:<owner sid>D:P(A;;<rights>;;;<sid>)...").  GetSecurityInfo loads helper DLLs,
  * which a host may do (the DLL, in DllMain, reads owners with GetKernelObjectSecurity). */
@@ -141,6 +208,10 @@ static void print_sddl(const char *label, const WCHAR *name, BOOL event)
     DWORD err;
 
     printf("%-12s ", label);
+    if (h == NULL && event && GetLastError() == ERROR_FILE_NOT_FOUND) {
+        printf("(none yet: the DLL creates it at the first wait for the lock)\n");
+        return;
+    }
     if (h == NULL) {
         err = GetLastError();
         printf("(not readable)\n");
@@ -172,7 +243,8 @@ static int cmd_info(void)
     LONG global = 0, section = 0;
     LONGLONG counter = 0;
     DWORD attached = 0, err;
-    WCHAR status[512];
+    WCHAR status[512], ptext[MEMSCOPE_TEXT_CAPACITY];
+    void *paddr = NULL;
 
     if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS)
         return host_fail("MemscopeGetInfo", err);
@@ -187,15 +259,30 @@ static int cmd_info(void)
     if (info.status == ERROR_SUCCESS) {
         MemscopeCounterRead(&counter);
         MemscopeAttachedCount(&attached);
-        printf("counter      %lld (shared block)\n", (long long)counter);
+        WCHAR text[MEMSCOPE_TEXT_CAPACITY];
+        if (MemscopeGetText(text, ARRAYSIZE(text), NULL) != ERROR_SUCCESS)
+            text[0] = 0;
         printf("attached     %lu processes\n", (unsigned long)attached);
+        printf("shared:      what every process that maps the block sees\n");
+        printf("  text       \"");
+        put_utf8(text);
+        printf("\"\n");
+        printf("  counter    %lld\n", (long long)counter);
         WCHAR lock[MEMSCOPE_NAME_MAX + 8];
         swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", info.name);
         print_sddl("security", info.name, FALSE);
         print_sddl("lock event", lock, TRUE);
     }
-    printf("global       %ld (ordinary DLL global: this process's copy)\n", (long)global);
-    printf("section      %ld (PE section .shared: one copy for all processes)\n", (long)section);
+    if (MemscopeGetPrivateText(ptext, ARRAYSIZE(ptext), NULL, &paddr) != ERROR_SUCCESS)
+        ptext[0] = 0;
+    printf("private:     this process's own\n");
+    printf("  ptext      \"");
+    put_utf8(ptext);
+    printf("\" (heap address %p)\n", paddr);
+    printf("  global     %ld (ordinary DLL global)\n", (long)global);
+    printf("shared by the DLL file:\n");
+    printf("  section    %ld (PE section .shared: every process that loads this DLL file; "
+           "a demonstration, never ship one)\n", (long)section);
     return info.status == ERROR_SUCCESS ? 0 : host_fail("attach", info.status);
 }
 
@@ -216,6 +303,24 @@ static int cmd_status(void)
     }
     printf("%lu attached\n", (unsigned long)n);
     return 0;
+}
+
+/* Runs fn on argument `index` of the command line read as UTF-16 (the text as typed, not
+ * through the ANSI code page).  Returns fn's exit code, or 1 if the line cannot be read. */
+static int with_wide_arg(int argc, int index, int (*fn)(const WCHAR *))
+{
+    int wargc, rc;
+    LPWSTR *wargv = CommandLineToArgvW(GetCommandLineW(), &wargc);
+    if (wargv == NULL)
+        return host_fail("CommandLineToArgvW", GetLastError());
+    if (wargc != argc) {
+        fprintf(stderr, "memscope: could not read the command line as UTF-16\n");
+        rc = 1;
+    } else {
+        rc = fn(wargv[index]);
+    }
+    LocalFree(wargv);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -270,19 +375,19 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "watch") == 0)
         return watch_main(argc - optind, argv + optind);
     if (strcmp(cmd, "set") == 0 && nargs == 1) {
-        /* The text in UTF-16 as typed, not through the ANSI code page. */
-        int wargc;
-        LPWSTR *wargv = CommandLineToArgvW(GetCommandLineW(), &wargc);
-        if (wargv == NULL)
-            return host_fail("CommandLineToArgvW", GetLastError());
-        if (wargc != argc) {
-            fprintf(stderr, "memscope: could not read the command line as UTF-16\n");
-            return 1;
-        }
-        rc = cmd_set(wargv[optind + 1]);
-        LocalFree(wargv);
+        rc = with_wide_arg(argc, optind + 1, cmd_set);
+    } else if (strcmp(cmd, "pset") == 0 && nargs == 1) {
+        rc = with_wide_arg(argc, optind + 1, cmd_pset);
     } else if (strcmp(cmd, "get") == 0 && nargs == 0) {
         rc = cmd_get();
+    } else if (strcmp(cmd, "pget") == 0 && nargs == 0) {
+        rc = cmd_pget();
+    } else if (strcmp(cmd, "inc") == 0 && nargs == 0) {
+        rc = cmd_inc();
+    } else if (strcmp(cmd, "global") == 0 && nargs == 0) {
+        rc = cmd_image_counter(FALSE);
+    } else if (strcmp(cmd, "section") == 0 && nargs == 0) {
+        rc = cmd_image_counter(TRUE);
     } else if (strcmp(cmd, "info") == 0 && nargs == 0) {
         rc = cmd_info();
     } else if (strcmp(cmd, "status") == 0 && nargs == 0) {

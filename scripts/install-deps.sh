@@ -29,7 +29,8 @@ as_root() {
 # --- 1. Debian packages --------------------------------------------------------------
 # g++: the C++ client that proves memscope.h works from C++ (scripts/test-install.sh);
 # pkg-config: that client is built with the installed memscope.pc.
-pkgs=(make wine wine64 dpkg-dev pkg-config)
+# tmux: scripts/test-launcher.sh drives the launcher in a pseudo-terminal.
+pkgs=(make wine wine64 dpkg-dev pkg-config tmux)
 for a in "${arches[@]}"; do
     case "$a" in
         x86_64) pkgs+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64) ;;

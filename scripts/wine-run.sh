@@ -41,8 +41,15 @@ export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml="
 [ "$arch" = i686 ] && export WINEARCH=win32
 
-wine=wine
-command -v wine >/dev/null || wine=wine64
+# x86_64 programs run with the 64-bit loader itself: Debian's `wine` prefers the 32-bit
+# loader once wine32 is installed, and where 32-bit programs cannot run at all (these
+# machines) that breaks every run, 64-bit ones included.
+if [ "$arch" = i686 ]; then
+    wine=wine
+else
+    wine=/usr/lib/wine/wine64
+    [ -x "$wine" ] || wine=wine64
+fi
 stop_server() { wineserver -k >/dev/null 2>&1 || true; }
 
 if [ $stop_only -eq 1 ]; then stop_server; exit 0; fi

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# test-launcher.sh [ARCH]: the hands-on path works in a real terminal.  scripts/memscope is
+# run in a pseudo-terminal (tmux), as a person runs it:
+#   - `memscope hold` says it is holding, and Ctrl-C stops it (exit 0);
+#   - `memscope watch` draws its view, and `q` stops it (exit 0);
+#   - a second console (another tmux window) sees the text the first one set, while the
+#     first holds the block.
+# Each wait is bounded; a failure prints the terminal's screen.  make check runs it.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+arch=${1:-x86_64}
+if [ "$arch" != x86_64 ]; then
+    echo "test-launcher: SKIP: the launcher is tested with x86_64 (this machine runs no 32-bit programs)"
+    exit 0
+fi
+command -v tmux >/dev/null || { echo "test-launcher: FAIL: tmux is missing (scripts/install-deps.sh installs it)"; exit 1; }
+
+sess="memscope-launcher-$$"
+export MEMSCOPE_NAME="Local\\memscope-launcher-$$"
+fail=0
+screen() { tmux capture-pane -p -t "$sess:$1" 2>/dev/null; }
+# wait_for WINDOW TEXT SECONDS: until TEXT is on the window's screen.
+wait_for() {
+    local deadline=$((SECONDS + $3))
+    while [ $SECONDS -lt $deadline ]; do
+        screen "$1" | grep -qF -- "$2" && return 0
+        sleep 0.2
+    done
+    echo "test-launcher: FAIL: '$2' did not appear in window $1 within $3 s; its screen:"
+    screen "$1" | sed 's/^/  | /'
+    fail=1
+    return 1
+}
+cleanup() {
+    tmux kill-session -t "$sess" 2>/dev/null
+    WINEPREFIX="$top/build/wineprefix-x86_64" wineserver -k 2>/dev/null
+}
+trap cleanup EXIT
+
+# tmux runs the commands through a shell of its own: the environment is passed explicitly.
+run="cd '$top' && MEMSCOPE_NAME='$MEMSCOPE_NAME' scripts/memscope"
+tmux new-session -d -s "$sess" -x 100 -y 30 -n hold \
+    "$run --hold set from-the-first-console; echo LAUNCHER-EXIT=\$?; sleep 60"
+if wait_for hold "holding the block until Ctrl-C" 120; then
+    tmux new-window -t "$sess" -n second "$run get; echo LAUNCHER-EXIT=\$?; sleep 60"
+    wait_for second "LAUNCHER-EXIT=0" 60 && { screen second | grep -qF "from-the-first-console" \
+        || { echo "test-launcher: FAIL: the second console did not see the first one's text"; fail=1; }; }
+    tmux send-keys -t "$sess:hold" C-c
+    wait_for hold "LAUNCHER-EXIT=0" 30
+fi
+
+tmux new-window -t "$sess" -n watch "$run watch; echo LAUNCHER-EXIT=\$?; sleep 60"
+if wait_for watch "q or Ctrl-C to quit" 60; then
+    tmux send-keys -t "$sess:watch" q
+    wait_for watch "LAUNCHER-EXIT=0" 30
+fi
+
+[ $fail -eq 0 ] && echo "test-launcher: Ctrl-C stops hold, q stops watch, a second console shares the block"
+exit $fail
