@@ -184,7 +184,7 @@ check:
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md
 	scripts/test-install.sh $(ARCH)
-	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
+	scripts/run-tests.sh $(ARCH)   # last: it closes with Check's summary and "N passed, N failed, N skipped"
 
 # The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
 # mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.

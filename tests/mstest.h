@@ -22,6 +22,38 @@ void _ck_assert_failed(const char *file, int line, const char *expr, const char 
     __attribute__((noreturn));
 #endif
 
+/* The plan (plan.c): the suites register their tests through these, under Check's names,
+ * so the driver (main.c) knows every run before it starts: its test case, name, iteration
+ * and time limit.  A test the platform cannot run is not registered: mst_skip_test records
+ * it with the reason, and the driver counts and prints it as skipped (Check has no skip). */
+TCase *mst_tcase_create(const char *name);
+void mst_tcase_set_timeout(TCase *tc, double seconds);
+void mst_suite_add_tcase(Suite *s, TCase *tc);
+void mst_add_test(TCase *tc, const TTest *t, int start, int end);
+void mst_skip_test(TCase *tc, const TTest *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#undef tcase_add_test
+#undef tcase_add_loop_test
+#define tcase_create(name)                mst_tcase_create(name)
+#define tcase_set_timeout(tc, seconds)    mst_tcase_set_timeout((tc), (seconds))
+#define suite_add_tcase(s, tc)            mst_suite_add_tcase((s), (tc))
+#define tcase_add_test(tc, tf)            mst_add_test((tc), (tf), 0, 1)
+#define tcase_add_loop_test(tc, tf, s, e) mst_add_test((tc), (tf), (s), (e))
+
+/* One planned run (or skipped test): what the driver reports it as. */
+typedef struct mst_planned {
+    const char *tcase, *test, *file;
+    int line, iter;
+    double limit_s;          /* Check's timeout for its test case (seconds) */
+    const char *why;         /* a skipped test: why it is not run */
+} mst_planned;
+void mst_plan_begin(void);                     /* forget the previous suite's plan */
+int mst_plan_runs(void);                       /* runs planned, in Check's order */
+BOOL mst_plan_get(int k, mst_planned *out);    /* run k (FALSE: no such run) */
+int mst_plan_skips(void);
+BOOL mst_plan_skip_get(int k, mst_planned *out);
+void mst_plan_commit(int from);                /* give Check the runs from index `from` on */
+
 #define MST_CHILD_TIMEOUT_MS 60000   /* generous: CI machines under Wine can be slow */
 #define MST_OUT_MAX          16384
 
