@@ -252,22 +252,66 @@ void mst_gate_finish(mst_gate *g)
     g->go = NULL;
 }
 
+/* The value of "what=" on a line after the child's "key=" line (a command's later output). */
+static long long num_after(const mst_child *c, const char *key, const char *what)
+{
+    char pat[32];
+    const char *v = mst_val(c, key);
+    snprintf(pat, sizeof pat, "\n%s=", what);
+    const char *p = v != NULL ? strstr(v, pat) : NULL;
+    ck_assert_msg(p != NULL, "child output has no %s= after %s=; output:\n%s", what, key,
+                  c->text);
+    return strtoll(p + strlen(pat), NULL, 0);
+}
+
 void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
 {
     const WCHAR *name = mst_new_name();
-    mst_gate gate;
+    mst_gate keep, start;
     mst_child keeper, w[MST_CONTEND_MAX];
+    long long t0[MST_CONTEND_MAX], t1[MST_CONTEND_MAX];
+    char spans[MST_CONTEND_MAX * 48] = "";
     ck_assert_int_le(procs, MST_CONTEND_MAX);
-    mst_gate_create(&gate);
-    mst_start_held(&keeper, name, &gate, "", "");
-    for (int i = 0; i < procs; i++)      /* all started before any is waited for */
-        mst_start(&w[i], name, "%s", cmds);
+    ck_assert_int_ge(procs, 2);
+    mst_gate_create(&keep);
+    mst_gate_create(&start);
+    mst_start_held(&keeper, name, &keep, "", "");
+    /* Every worker attached and waiting at the start gate before any increments: started
+     * one after another instead, each could finish before the next began (under Wine a
+     * process start costs tens of ms), and nothing would contend. */
+    for (int i = 0; i < procs; i++)
+        mst_start_held(&w[i], name, &start, "", cmds);
+    mst_gate_finish(&start);             /* all go at once; each must exit 0 */
+    long long qpf = num_after(&w[0], key, "qpf");
     for (int i = 0; i < procs; i++) {
-        ck_assert_uint_eq(mst_finish(&w[i]), 0);
         ck_assert_int_eq(mst_num(&w[i], key), ERROR_SUCCESS);
+        t0[i] = num_after(&w[i], key, "t0");
+        t1[i] = num_after(&w[i], key, "t1");
+        ck_assert_int_eq(num_after(&w[i], key, "qpf"), qpf);
+        ck_assert_int_ge(t1[i], t0[i]);
+        size_t used = strlen(spans);
+        snprintf(spans + used, sizeof spans - used, " [%.1f, %.1f]",
+                 (double)(t0[i] - t0[0]) * 1000.0 / (double)qpf,
+                 (double)(t1[i] - t0[0]) * 1000.0 / (double)qpf);
     }
+    /* They did contend: some two workers were both inside their loops for at least half of
+     * the shorter loop.  (QueryPerformanceCounter is one clock for every process.)  Workers
+     * that ran one after another overlap by nothing; a start skew of a few ms costs a few
+     * ms of loops that last tens of ms or more. */
+    double best = 0;
+    for (int i = 0; i < procs; i++)
+        for (int j = i + 1; j < procs; j++) {
+            long long lo = t0[i] > t0[j] ? t0[i] : t0[j], hi = t1[i] < t1[j] ? t1[i] : t1[j];
+            long long shorter = t1[i] - t0[i] < t1[j] - t0[j] ? t1[i] - t0[i] : t1[j] - t0[j];
+            double share = hi > lo && shorter > 0 ? (double)(hi - lo) / (double)shorter : 0;
+            if (share > best)
+                best = share;
+        }
+    ck_assert_msg(best >= 0.5, "the workers' %s loops hardly overlapped (best pair: %.0f%% of "
+                  "the shorter loop); their spans in ms from the first start:%s", key,
+                  best * 100, spans);
     mst_run(check, name, "lockstate counter");
-    mst_gate_finish(&gate);
+    mst_gate_finish(&keep);
 }
 
 void mst_assert_took_over(const mst_child *c)
