@@ -83,6 +83,14 @@ static HANDLE open_event(const char *name)
     return h;
 }
 
+static void set_or_exit(HANDLE h, const char *name)
+{
+    if (!SetEvent(h)) {
+        out("error=SetEvent(%s) failed: %lu", name, GetLastError());
+        ExitProcess(4);
+    }
+}
+
 static void cmd_info(void)
 {
     MEMSCOPE_INFO info = { .cbSize = sizeof info };
@@ -177,7 +185,7 @@ static void cmd_flip(const char *stop_name, const char *ready_name)
     flip_text(b, L'B');
     err = MemscopeSetText(a, FLIP_LEN);
     HANDLE ready = open_event(ready_name);
-    SetEvent(ready);
+    set_or_exit(ready, ready_name);
     CloseHandle(ready);
     /* Check the stop event only every 256 writes: a wait is a wineserver round trip, and the
      * point is to write as often as possible. */
@@ -244,7 +252,7 @@ static void cmd_holdexit(const char *ready_name, UINT code)
     }
     out("heldwait=%lu", (unsigned long)WaitForSingleObject(held, MST_CHILD_TIMEOUT_MS));
     HANDLE ready = open_event(ready_name);
-    SetEvent(ready);
+    set_or_exit(ready, ready_name);
     out("exiting=%u", code);
     ExitProcess(code);
 }
@@ -372,10 +380,7 @@ int mst_child_main(int argc, char **argv)
             i += 2;
         } else if (strcmp(c, "ready") == 0) {
             HANDLE h = open_event(a);
-            if (!SetEvent(h)) {
-                out("error=SetEvent(%s) failed: %lu", a, GetLastError());
-                ExitProcess(4);
-            }
+            set_or_exit(h, a);
             CloseHandle(h);
             i++;
         } else if (strcmp(c, "wait") == 0) {

@@ -58,7 +58,7 @@ static void flip_and_read(const char *exe, long long *torn, long long *flips)
     else
         mst_start_exe(&reader, exe, name, "readtorn 1000000 10000");
     DWORD rc = mst_finish(&reader);
-    SetEvent(estop);
+    ck_assert_msg(SetEvent(estop), "SetEvent(%s): %lu", stop, GetLastError());
     ck_assert_uint_eq(mst_finish(&writer), 0);
     ck_assert_uint_eq(rc, 0);
     ck_assert_int_eq(mst_num(&reader, "readerr"), ERROR_SUCCESS);

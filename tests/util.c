@@ -176,7 +176,8 @@ DWORD mst_finish(mst_child *c)
                      (unsigned long)c->pid, MST_CHILD_TIMEOUT_MS, c->text);
     }
     drain(c, TRUE);
-    GetExitCodeProcess(c->process, &c->exit_code);
+    ck_assert_msg(GetExitCodeProcess(c->process, &c->exit_code), "GetExitCodeProcess: %lu",
+                  GetLastError());
     CloseHandle(c->process);
     CloseHandle(c->out);
     c->process = c->out = NULL;
@@ -188,8 +189,12 @@ void mst_kill(mst_child *c)
 {
     if (c->process == NULL)
         return;
-    TerminateProcess(c->process, 99);
-    WaitForSingleObject(c->process, MST_CHILD_TIMEOUT_MS);
+    /* TerminateProcess fails on a process that has already ended: only the wait says. */
+    BOOL killed = TerminateProcess(c->process, 99);
+    DWORD err = GetLastError();
+    DWORD w = WaitForSingleObject(c->process, MST_CHILD_TIMEOUT_MS);
+    ck_assert_msg(w == WAIT_OBJECT_0, "child %lu did not end after TerminateProcess (%s, %lu)",
+                  (unsigned long)c->pid, killed ? "done" : "failed", (unsigned long)err);
     drain(c, FALSE);
     CloseHandle(c->process);
     CloseHandle(c->out);
