@@ -65,6 +65,18 @@ static void say(const char *fmt, ...)
     fflush(stdout);
 }
 
+/* Milliseconds on QueryPerformanceCounter (under Wine, GetTickCount64 can lag). */
+static double now_ms(void)
+{
+    static LARGE_INTEGER f;
+    LARGE_INTEGER c;
+    if ((f.QuadPart == 0 && !QueryPerformanceFrequency(&f)) || !QueryPerformanceCounter(&c)) {
+        fprintf(stderr, "memscope_tests: QueryPerformanceCounter: %lu\n", GetLastError());
+        exit(3);
+    }
+    return (double)c.QuadPart * 1000.0 / (double)f.QuadPart;
+}
+
 static const suite_entry *find_suite(const char *name)
 {
     for (int i = 0; i < NSUITES; i++)
@@ -363,7 +375,7 @@ static run_end run_once(int si, int from, const char *xml, const WCHAR *block, D
     }
     /* The watchdog: the limit of the run in progress, from the last report of a run. */
     int done = 0;
-    ULONGLONG since = GetTickCount64();
+    double since = now_ms();
     run_end how = RUN_ENDED;
     for (;;) {
         DWORD w = WaitForSingleObject(p, 200);
@@ -377,11 +389,11 @@ static run_end run_once(int si, int from, const char *xml, const WCHAR *block, D
         int now_done = xml_count(xml);
         if (now_done != done) {
             done = now_done;
-            since = GetTickCount64();
+            since = now_ms();
         }
         mst_planned cur;
         if (mst_plan_get(from + done, &cur) &&
-            GetTickCount64() - since > (ULONGLONG)(cur.limit_s * 1000.0)) {
+            now_ms() - since > cur.limit_s * 1000.0) {
             kill_suite(p, job);
             how = RUN_HUNG;
             break;
@@ -402,7 +414,7 @@ static void run_suite(int si, const char *dir, const WCHAR *base, tally *all)
 {
     const suite_entry *e = &g_suites[si];
     tally t = { 0 };
-    ULONGLONG t0 = GetTickCount64();
+    double t0 = now_ms();
     plan_suite(e);
     int planned = mst_plan_runs();
     int from = 0;
@@ -483,7 +495,7 @@ static void run_suite(int si, const char *dir, const WCHAR *base, tally *all)
             }
         }
     }
-    double secs = (double)(GetTickCount64() - t0) / 1000.0;
+    double secs = (now_ms() - t0) / 1000.0;
     int failed = t.failures + t.errors;
     say(" %-24s %3d run: %3d passed, %d failed%s, %d skipped  (%.1f s)\n", e->name, t.run,
         t.passed, failed, failed ? " <--" : "", t.skipped, secs);
@@ -518,6 +530,22 @@ static int drive(const char *dir)
     if (!CreateDirectoryA(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
         say("memscope_tests: CreateDirectoryA(%s): %lu\n", dir, GetLastError());
         return 3;
+    }
+    /* Reports of an earlier run would only confuse: remove them. */
+    char pattern[MAX_PATH];
+    WIN32_FIND_DATAA fd;
+    snprintf(pattern, sizeof pattern, "%s\\suite*.xml", dir);
+    HANDLE f = FindFirstFileA(pattern, &fd);
+    if (f != INVALID_HANDLE_VALUE) {
+        do {
+            char old[MAX_PATH];
+            snprintf(old, sizeof old, "%s\\%s", dir, fd.cFileName);
+            if (!DeleteFileA(old))
+                fprintf(stderr, "memscope_tests: DeleteFileA(%s): %lu\n", old, GetLastError());
+        } while (FindNextFileA(f, &fd));
+        if (GetLastError() != ERROR_NO_MORE_FILES)
+            fprintf(stderr, "memscope_tests: FindNextFileA: %lu\n", GetLastError());
+        FindClose(f);
     }
     say("Running suite(s), each in a process of its own (reports in %s):\n", dir);
     for (int i = 0; i < NSUITES; i++)
