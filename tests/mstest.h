@@ -127,10 +127,13 @@ void mst_start_held(mst_child *c, const WCHAR *name, mst_gate *g, const char *be
  * other than 0; the children's output is then in their mst_child. */
 void mst_gate_finish(mst_gate *g);
 
-/* Contention: on a new block, kept alive by a held keeper, `procs` children (at most
- * MST_CONTEND_MAX) run `self --child CMDS` all at once; each must exit 0 and report
- * ERROR_SUCCESS as "key=".  Then one more child runs "lockstate counter" into *check, for
- * the caller to assert the totals.  Fails the test on any of these. */
+/* Contention: on a new block, kept alive by a held keeper, `procs` children (2 to
+ * MST_CONTEND_MAX) wait at a start gate, then run `self --child CMDS` all at once; each must
+ * exit 0 and report ERROR_SUCCESS as "key=", and the t0=/t1= that follow it (the loop's
+ * QueryPerformanceCounter span) must show two of them inside their loops together for at
+ * least half of the shorter loop (a run that does not is done again, on a new block, up to
+ * 3 times).  Then one more child runs "lockstate counter" into *check, for the caller to
+ * assert the totals.  Fails the test on any of these. */
 #define MST_CONTEND_MAX 8
 void mst_contend(mst_child *check, int procs, const char *cmds, const char *key);
 

@@ -269,15 +269,18 @@ static long long num_after(const mst_child *c, const char *key, const char *what
     return strtoll(p + strlen(pat), NULL, 0);
 }
 
-void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
+/* One contention run on a new block: `procs` workers held at a start gate, released at
+ * once, each must exit 0 and report ERROR_SUCCESS as "key=".  Returns the largest share of
+ * the shorter loop that some two workers' loops overlapped (QueryPerformanceCounter is one
+ * clock for every process); their spans go to spans.  *check: "lockstate counter" run
+ * afterwards on the same block. */
+static double contend_once(mst_child *check, int procs, const char *cmds, const char *key,
+                           char *spans, size_t cap)
 {
     const WCHAR *name = mst_new_name();
     mst_gate keep, start;
     mst_child keeper, w[MST_CONTEND_MAX];
     long long t0[MST_CONTEND_MAX], t1[MST_CONTEND_MAX];
-    char spans[MST_CONTEND_MAX * 48] = "";
-    ck_assert_int_le(procs, MST_CONTEND_MAX);
-    ck_assert_int_ge(procs, 2);
     mst_gate_create(&keep);
     mst_gate_create(&start);
     mst_start_held(&keeper, name, &keep, "", "");
@@ -288,6 +291,7 @@ void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
         mst_start_held(&w[i], name, &start, "", cmds);
     mst_gate_finish(&start);             /* all go at once; each must exit 0 */
     long long qpf = num_after(&w[0], key, "qpf");
+    spans[0] = 0;
     for (int i = 0; i < procs; i++) {
         ck_assert_int_eq(mst_num(&w[i], key), ERROR_SUCCESS);
         t0[i] = num_after(&w[i], key, "t0");
@@ -295,14 +299,10 @@ void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
         ck_assert_int_eq(num_after(&w[i], key, "qpf"), qpf);
         ck_assert_int_ge(t1[i], t0[i]);
         size_t used = strlen(spans);
-        snprintf(spans + used, sizeof spans - used, " [%.1f, %.1f]",
+        snprintf(spans + used, cap - used, " [%.1f, %.1f]",
                  (double)(t0[i] - t0[0]) * 1000.0 / (double)qpf,
                  (double)(t1[i] - t0[0]) * 1000.0 / (double)qpf);
     }
-    /* They did contend: some two workers were both inside their loops for at least half of
-     * the shorter loop.  (QueryPerformanceCounter is one clock for every process.)  Workers
-     * that ran one after another overlap by nothing; a start skew of a few ms costs a few
-     * ms of loops that last tens of ms or more. */
     double best = 0;
     for (int i = 0; i < procs; i++)
         for (int j = i + 1; j < procs; j++) {
@@ -312,11 +312,29 @@ void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
             if (share > best)
                 best = share;
         }
-    ck_assert_msg(best >= 0.5, "the workers' %s loops hardly overlapped (best pair: %.0f%% of "
-                  "the shorter loop); their spans in ms from the first start:%s", key,
-                  best * 100, spans);
     mst_run(check, name, "lockstate counter");
     mst_gate_finish(&keep);
+    return best;
+}
+
+/* Contention must be shown, not assumed: some two workers were both inside their loops for
+ * at least half of the shorter loop.  Workers that ran one after another overlap by
+ * nothing.  On a machine loaded by other work a whole loop can fit in one time slice and
+ * the workers still run one by one; such a run proves nothing either way and is done
+ * again, on a new block, up to MST_CONTEND_TRIES times: the caller checks the totals of
+ * the run that did overlap. */
+#define MST_CONTEND_TRIES 3
+void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
+{
+    char spans[MST_CONTEND_TRIES][MST_CONTEND_MAX * 48];
+    ck_assert_int_le(procs, MST_CONTEND_MAX);
+    ck_assert_int_ge(procs, 2);
+    for (int k = 0; k < MST_CONTEND_TRIES; k++)
+        if (contend_once(check, procs, cmds, key, spans[k], sizeof spans[k]) >= 0.5)
+            return;
+    ck_abort_msg("in %d runs the workers' %s loops never overlapped by half the shorter "
+                 "loop: nothing contended; their spans in ms from the first start:\n%s\n%s\n%s",
+                 MST_CONTEND_TRIES, key, spans[0], spans[1], spans[2]);
 }
 
 void mst_assert_took_over(const mst_child *c)
