@@ -128,7 +128,9 @@ START_TEST(test_refuse_wrong_magic)
     squat s;
     squat_laid_out(&s, MEMSCOPE_BLOCK_SIZE);
     ((MEMSCOPE_HEADER *)s.view)->magic = 0x4B4E554A;   /* "JUNK" */
-    memset(s.view + 64, 0xA5, 256);
+    memset(s.view + 64, 0xA5, 256);                      /* someone else's content... */
+    ((MEMSCOPE_BLOCK *)s.view)->text_len = 0;            /* ...that passes every other check:
+                                                            refused for the magic alone */
     expect_refused(&s, ERROR_INVALID_DATA);
 }
 END_TEST
