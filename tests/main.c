@@ -486,7 +486,7 @@ static void run_suite(int si, const char *dir, const WCHAR *base, tally *all)
             finished = TRUE;
             DWORD want = any_failed ? EXIT_FAILURE : EXIT_SUCCESS;
             if (!closed || code != want || from != planned) {
-                mst_planned whole = { .tcase = "(suite)", .test = "(suite process)",
+                mst_planned whole = { .tcase = "(suite)", .test = "(suite-exit)",
                                       .file = "tests/main.c", .line = __LINE__ };
                 report_error(&t, &whole, "suite '%s' ended with exit code %s (expected %lu), "
                              "%s, after %d of %d runs", e->name, exit_text(code),
