@@ -9,6 +9,8 @@
 #   make fuzz            libFuzzer + ASan + UBSan on dll/validate.c, natively (FUZZ_RUNS runs)
 #   make fuzz-smoke      the same, a short run (CI)
 #   make lint            static analysis: cppcheck, clang-tidy and GCC -fanalyzer
+#   make mutate          plant each bug of mutations/list, run the suite: which test kills it
+#                        (scripts/mutate.sh; MUTATE_ARGS="-j 2 NAME..."; docs/testing.md)
 #   make install         PREFIX=/usr/local DESTDIR=: bin/, lib/, include/, lib/pkgconfig/
 #   make dist            memscope-$(VERSION).tar.gz, a source tarball that builds
 #   make clean           remove build/<ARCH> (build/deps and the Wine prefixes stay)
@@ -53,7 +55,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck
+.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck mutate
 all: dll exe tests
 
 dll: $(B)/memscope.dll $(B)/libmemscope.dll.a
@@ -224,6 +226,14 @@ fuzz: $(FUZZ_DIR)/fuzz_validate
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_RUNS=$(FUZZ_SMOKE_RUNS)
+
+# --- mutation testing: not part of `make check` (about 15 min; docs/testing.md) -------------
+MUTATE_ARGS ?=
+mutate:
+	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \
+	    || { echo "make mutate: toolchain, Wine or Check missing: running scripts/install-deps.sh $(ARCH)"; \
+	         scripts/install-deps.sh $(ARCH); }
+	scripts/mutate.sh $(MUTATE_ARGS)
 
 # --- static analysis ---------------------------------------------------------------------
 lint: | $(CHECK_DIR)/lib/libcheck.a
