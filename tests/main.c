@@ -189,7 +189,7 @@ static char *read_all(const char *path)
     LARGE_INTEGER size;
     char *buf = NULL;
     DWORD got = 0;
-    if (GetFileSizeEx(h, &size) && size.QuadPart < 64 * 1024 * 1024 &&
+    if (GetFileSizeEx(h, &size) && size.QuadPart < (LONGLONG)64 * 1024 * 1024 &&
         (buf = malloc((size_t)size.QuadPart + 1)) != NULL) {
         if (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL))
             got = 0;
@@ -221,7 +221,7 @@ static int xml_parse(const char *xml, xml_test *tests, int cap, BOOL *closed)
         xml_field(p, end, "id", t->id, sizeof t->id);
         xml_field(p, end, "iteration", iter, sizeof iter);
         xml_field(p, end, "description", t->tcase, sizeof t->tcase);
-        t->iter = atoi(iter);
+        t->iter = (int)strtol(iter, NULL, 10);
         const char *m = strstr(p, "<message>");
         msg_end = m != NULL && m < end ? strstr(m, "</message>") : NULL;
         size_t ml = msg_end != NULL ? (size_t)(msg_end - m) : 0;
@@ -357,6 +357,8 @@ static run_end run_once(int si, int from, const char *xml, const WCHAR *block, D
         say("memscope_tests: GetModuleFileNameA: %lu\n", GetLastError());
         exit(3);
     }
+    /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameA's
+     * buffer as an input, but the call fills it (and n > 0 was checked) */
     snprintf(cmd, sizeof cmd, "\"%s\" --suite \"%s\" --from %d --xml \"%s\"", self,
              g_suites[si].name, from, xml);
     if (!DeleteFileA(xml) && GetLastError() != ERROR_FILE_NOT_FOUND)
@@ -391,7 +393,7 @@ static run_end run_once(int si, int from, const char *xml, const WCHAR *block, D
             done = now_done;
             since = now_ms();
         }
-        mst_planned cur;
+        mst_planned cur = { 0 };
         if (mst_plan_get(from + done, &cur) &&
             now_ms() - since > cur.limit_s * 1000.0) {
             kill_suite(p, job);
@@ -421,7 +423,7 @@ static void run_suite(int si, const char *dir, const WCHAR *base, tally *all)
     BOOL finished = FALSE;
 
     for (int k = 0; k < mst_plan_skips(); k++) {
-        mst_planned s;
+        mst_planned s = { 0 };
         if (mst_plan_skip_get(k, &s)) {
             say("%s:%d:S:%s:%s: SKIPPED: %s\n", s.file, s.line, s.tcase, s.test, s.why);
             t.skipped++;
@@ -446,7 +448,7 @@ static void run_suite(int si, const char *dir, const WCHAR *base, tally *all)
         free(text);
         for (int i = 0; i < got; i++) {
             xml_test *r = &res[i];
-            mst_planned p;
+            mst_planned p = { 0 };
             t.run++;
             if (!mst_plan_get(from + i, &p) || strcmp(p.test, r->id) != 0 || p.iter != r->iter)
                 say("memscope_tests: the plan says run %d is %s:%d, Check ran %s:%d\n",
@@ -470,7 +472,7 @@ static void run_suite(int si, const char *dir, const WCHAR *base, tally *all)
         free(res);
         from += got;
 
-        mst_planned cur;
+        mst_planned cur = { 0 };
         BOOL have = mst_plan_get(from, &cur);
         if (how == RUN_HUNG && have) {
             report_error(&t, &cur, "no result within %.0f s (its test case's time limit): "
@@ -564,7 +566,7 @@ static int drive(const char *dir)
 static void list(void)
 {
     for (int i = 0; i < NSUITES; i++) {
-        mst_planned p;
+        mst_planned p = { 0 };
         plan_suite(&g_suites[i]);
         for (int k = 0; mst_plan_get(k, &p); k++)
             say("%s:%s:%s:%d (limit %.0f s)\n", g_suites[i].name, p.tcase, p.test, p.iter,
@@ -583,7 +585,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "memscope_tests: _setmode(stdout) failed\n");
     if (argc == 7 && strcmp(argv[1], "--suite") == 0 && strcmp(argv[3], "--from") == 0 &&
         strcmp(argv[5], "--xml") == 0)
-        return suite_child(argv[2], atoi(argv[4]), argv[6]);
+        return suite_child(argv[2], (int)strtol(argv[4], NULL, 10), argv[6]);
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
         list();
         return EXIT_SUCCESS;

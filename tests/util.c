@@ -266,7 +266,7 @@ static long long num_after(const mst_child *c, const char *key, const char *what
     const char *p = v != NULL ? strstr(v, pat) : NULL;
     ck_assert_msg(p != NULL, "child output has no %s= after %s=; output:\n%s", what, key,
                   c->text);
-    return strtoll(p + strlen(pat), NULL, 0);
+    return p != NULL ? strtoll(p + strlen(pat), NULL, 0) : 0;
 }
 
 /* One contention run on a new block: `procs` workers held at a start gate, released at
