@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mutate.sh: does the test suite catch the bugs it claims to?  (`make mutate`)
 #
-#   scripts/mutate.sh [-j N] [--check] [--list FILE] [NAME...]
+#   scripts/mutate.sh [-j N] [--check | --table] [--list FILE] [NAME...]
 #
 # For each mutation of mutations/list (or only those NAMEd): copy the tree (the files git
 # knows, tracked or not ignored) into build/mutate/, plant the mutation (each original
@@ -14,7 +14,8 @@
 #
 # Exit status: 0 only if every mutation not marked `equivalent:` was killed and none
 # failed to build or run.  First the unmutated tree is built and run: it must pass, or the
-# kills would mean nothing.  --check only checks the list against the code (a second).
+# kills would mean nothing.  --check only checks the list against the code (a second);
+# --table prints the table of the last run again, from build/mutate/m/*.result.
 #
 # -j N runs N mutations at once, each with its own copy and its own Wine prefix
 # (build/mutate/wineprefix-<slot>; the first use of each creates it, ~10 s and ~700 MB).
@@ -27,12 +28,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 list=$top/mutations/list
 jobs=1
 check_only=0
+table_only=0
 only=()
 while [ $# -gt 0 ]; do
     case "$1" in
         -j) jobs=$2; shift 2 ;;
         -j*) jobs=${1#-j}; shift ;;
         --check) check_only=1; shift ;;
+        --table) table_only=1; shift ;;
         --list) list=$2; shift 2 ;;
         -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         -*) echo "mutate: unknown option $1" >&2; exit 2 ;;
@@ -146,8 +149,9 @@ if [ $check_only -eq 1 ]; then
     exit 0
 fi
 
-# ---- 2. the unmutated copy, built once; each mutant starts from a copy of it ------------
 start_all=$(date +%s)
+if [ $table_only -eq 0 ]; then
+# ---- 2. the unmutated copy, built once; each mutant starts from a copy of it ------------
 deps=$(readlink -f "$top/build/deps") || die "build/deps is missing (make deps)"
 base=$work/base
 echo "mutate: ${#selected[@]} of $n mutations, $jobs at a time; copies in ${work#"$top"/}/"
@@ -204,7 +208,7 @@ run_one() {
         fi
     fi
     rm -rf "$d"                       # the logs beside it stay
-    printf '%s\t%s\t%s\n' "$status" "$killers" "$(( $(date +%s) - t ))" > "$d.result"
+    printf '%s\t%s\t%s\n' "$status" "${killers:--}" "$(( $(date +%s) - t ))" > "$d.result"
     echo "mutate: $name: $status${killers:+ ($killers)} [$(( $(date +%s) - t )) s]"
 }
 
@@ -218,6 +222,7 @@ for ((s = 1; s <= jobs; s++)); do
     ) &
 done
 wait
+fi
 
 # ---- 4. the table ------------------------------------------------------------------------
 table=$work/table.md
@@ -227,6 +232,7 @@ killed=0; survived=0; equivalent=0; errors=0; counted=0
     echo "| --- | --- | --- | --- |"
     for i in "${selected[@]}"; do
         name=$(cat "$spec/$i/name")
+        [ -f "$work/m/$name.result" ] || die "mutation '$name' has no result: run it first"
         IFS=$'\t' read -r status killers secs < "$work/m/$name.result"
         eq=$(cat "$spec/$i/equivalent" 2>/dev/null || true)
         expect=$(cat "$spec/$i/expect")
@@ -254,10 +260,14 @@ killed=0; survived=0; equivalent=0; errors=0; counted=0
 } > "$table"
 ratio="0"
 [ $counted -gt 0 ] && ratio=$((100 * killed / counted))
-summary="kill ratio: $killed of $counted mutations ($ratio%); $survived survived, $equivalent equivalent, $errors not run (build failed or error); $(( $(date +%s) - start_all )) s"
+summary="kill ratio: $killed of $counted mutations ($ratio%); $survived survived, $equivalent equivalent, $errors not run (build failed or error)"
+[ $table_only -eq 1 ] || summary="$summary; $(( $(date +%s) - start_all )) s"
 echo "$summary" >> "$table"
 echo
-column -t -s '|' < <(sed '2d' "$table" | sed '$d' | sed 's/^| //; s/ |$//') 2>/dev/null || cat "$table"
+sed '1,2d; $d' "$table" | while IFS='|' read -r _ name status killers secs _; do
+    printf '%-32s %-16s %4s  %s\n' "$(xargs <<<"$name")" "$(xargs <<<"$status")" \
+        "$(xargs <<<"$secs")" "$(sed 's/^ *//; s/ *$//' <<<"$killers")"
+done
 echo "$summary"
 echo "(table: ${table#"$top"/})"
 [ $survived -eq 0 ] && [ $errors -eq 0 ]
