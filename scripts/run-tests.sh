@@ -26,7 +26,6 @@ if [ "$arch" = i686 ] && ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | g
 fi
 
 export MEMSCOPE_NAME="Local\\memscope-tests-$$"
-export CK_VERBOSITY=${CK_VERBOSITY:-normal}
 export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 # The test binary loads memscope.dll from its own folder.
 cd "$top/build/$arch"
