@@ -9,6 +9,8 @@
 #   make fuzz            libFuzzer + ASan + UBSan on dll/validate.c, natively (FUZZ_RUNS runs)
 #   make fuzz-smoke      the same, a short run (CI)
 #   make lint            static analysis: cppcheck, clang-tidy and GCC -fanalyzer
+#   make mutate          plant each bug of mutations/list, run the suite: which test kills it
+#                        (scripts/mutate.sh; MUTATE_ARGS="-j 2 NAME..."; docs/testing.md)
 #   make install         PREFIX=/usr/local DESTDIR=: bin/, lib/, include/, lib/pkgconfig/
 #   make dist            memscope-$(VERSION).tar.gz, a source tarball that builds
 #   make clean           remove build/<ARCH> (build/deps and the Wine prefixes stay)
@@ -53,7 +55,7 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck toolchain
+.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck toolchain mutate
 all: dll exe tests
 
 # A machine without this architecture's MinGW compiler gets it installed (and says so), not
@@ -202,7 +204,7 @@ check:
 	scripts/doc-links.pl --check README.md
 	scripts/test-install.sh $(ARCH)
 	scripts/test-launcher.sh $(ARCH)
-	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
+	scripts/run-tests.sh $(ARCH)   # last: it closes with Check's summary and "N passed, N failed, N skipped"
 
 # The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
 # mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.
@@ -242,6 +244,14 @@ fuzz: $(FUZZ_DIR)/fuzz_validate
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_RUNS=$(FUZZ_SMOKE_RUNS)
+
+# --- mutation testing: not part of `make check` (about 15 min; docs/testing.md) -------------
+MUTATE_ARGS ?=
+mutate:
+	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \
+	    || { echo "make mutate: toolchain, Wine or Check missing: running scripts/install-deps.sh $(ARCH)"; \
+	         scripts/install-deps.sh $(ARCH); }
+	scripts/mutate.sh $(MUTATE_ARGS)
 
 # --- static analysis ---------------------------------------------------------------------
 lint: | $(CHECK_DIR)/lib/libcheck.a

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # run-tests.sh [ARCH]: run the Check suites of build/ARCH under Wine.
 #
-# The test binary holds every suite in one Check runner, so the run ends with Check's own
-# summary line ("100%: Checks: N, Failures: 0, Errors: 0") and a non-zero exit on any
-# failure.  The runner gets a block name of its own (MEMSCOPE_NAME), so a memscope the user
-# is running is never touched; each test gives its children names of their own too.
+# memscope_tests.exe is a driver (tests/main.c): it runs each suite in a process of its
+# own, with a watchdog on every test (its test case's time limit, CK_DEFAULT_TIMEOUT when
+# the case sets none), so a hung or crashed test is reported as an error under its own name
+# and every other test still reports.  Failures are printed the way Check prints them; the
+# run ends with Check's summary line ("100%: Checks: N, Failures: 0, Errors: 0") and then
+# "N passed, N failed, N skipped" (skipped: tests the platform cannot run, never counted as
+# passed), and exits non-zero on any failure.  The runner gets a block name of its own
+# (MEMSCOPE_NAME), so a memscope the user is running is never touched; each suite process
+# and each test's children get names of their own too.  Check's XML reports are kept in
+# build/ARCH/test-results/.  CK_RUN_SUITE=NAME runs one suite.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:-x86_64}
+[ $# -gt 0 ] && shift
 exe="$top/build/$arch/memscope_tests.exe"
 [ -f "$exe" ] || { echo "run-tests: $exe is not built (make ARCH=$arch tests)" >&2; exit 1; }
 
@@ -19,7 +26,6 @@ if [ "$arch" = i686 ] && ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | g
 fi
 
 export MEMSCOPE_NAME="Local\\memscope-tests-$$"
-export CK_VERBOSITY=${CK_VERBOSITY:-normal}
 export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 # The test binary loads memscope.dll from its own folder.
 cd "$top/build/$arch"

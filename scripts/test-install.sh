@@ -8,7 +8,8 @@
 #     PKG_CONFIG_SYSROOT_DIR = DESTDIR), gives the flags; with them the minimal client is
 #     built from C and from C++ (memscope.h: extern "C", dllimport) with -Werror;
 #  4. the clients import only system DLLs and memscope.dll, and run under Wine from the
-#     installed bin/ (where the loader finds memscope.dll), each printing "ok".
+#     installed bin/ (where the loader finds memscope.dll): each exits 0 and prints
+#     "<name>: ok 0 <text>", the text it set read back through the installed DLL.
 # Step 4's run needs Wine for ARCH (wine32 for i686): without it the run is left to
 # run-tests.sh's SKIP line, and everything static is still checked.
 set -euo pipefail
@@ -65,12 +66,20 @@ if [ "$arch" = x86_64 ] || dpkg-query -W -f='${Status}' wine32 2>/dev/null | gre
     for exe in "$stage"/clients/*.exe; do
         [ -f "$exe" ] || continue
         name=$(basename "$exe" .exe)
-        out=$("$top/scripts/wine-run.sh" --timeout 120 "$exe" 2>&1 | tr -d '\r') || true
-        grep -q "^$name: ok 0 " <<<"$out" || bad "$name did not run from the install: $out"
+        # Each client sets a text and reads it back through the installed DLL (the C one
+        # "installed", the C++ one "from C++"): the line must carry exactly that text, and
+        # the client must exit 0.
+        case $name in minimal_client_cpp) text="from C++" ;; *) text=installed ;; esac
+        rc=0
+        out=$("$top/scripts/wine-run.sh" --timeout 120 "$exe" 2>&1) || rc=$?
+        out=$(tr -d '\r' <<<"$out")
+        [ $rc -eq 0 ] || bad "$name exited with $rc from the install: $out"
+        grep -qxF "$name: ok 0 $text" <<<"$out" \
+            || bad "$name did not read back the text it set (want '$name: ok 0 $text'): $out"
     done
     cd "$top"
 fi
 
 [ $fail -eq 0 ] || exit 1
 echo "test-install: $arch: make install (5 files), FileVersion $version in memscope.dll and .exe," \
-     "C and C++ clients built with pkg-config, $ran"
+     "C and C++ clients built with pkg-config, $ran (text read back)"

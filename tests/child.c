@@ -17,8 +17,10 @@
  *   peek ADDR         VirtualQuery of ADDR here  -> peek=free|reserve|commit, peektext=...
  *   lock MS           MemscopeLock(MS)           -> lock=<error> lockms=<elapsed ms>
  *   unlock            MemscopeUnlock             -> unlock=<error>
- *   lockedinc N       N x MemscopeLockedIncrement-> lockedinc=<error>
- *   atomicinc N       N x MemscopeCounterIncrement -> atomicinc=<error>
+ *   lockedinc N       N x MemscopeLockedIncrement-> lockedinc=<error>, then t0= t1= qpf=:
+ *                     QueryPerformanceCounter (system-wide) before and after the loop,
+ *                     and its frequency
+ *   atomicinc N       N x MemscopeCounterIncrement -> atomicinc=<error>, t0= t1= qpf=
  *   lockstate         MemscopeLockState          -> owner=, waiters=, abandoned=, total=
  *   mlock MS          MemscopeMutexLock(MS)      -> mlock=<error> mlockms=<elapsed ms>
  *   munlock           MemscopeMutexUnlock        -> munlock=<error>
@@ -31,10 +33,12 @@
  *   holdexit READY CODE  a second thread takes the lock and keeps it; once it holds it
  *                     (then READY), the main thread calls ExitProcess(CODE)
  *   ready EVENT       SetEvent on the named event
- *   wait EVENT        wait for it (60 s)         -> wait=<result>
+ *   wait EVENT        wait for it (60 s)         -> wait=<result>; exits 4 unless it was set
  *   list              MemscopeListProcesses      -> list=<pid>,<pid>,...
  *   allcalls          every block accessor once  -> r_<Function>=<error>
  *   exit CODE         ExitProcess(CODE)
+ * A helper that cannot do what a command needs (open or set an event, wait for it) exits
+ * non-zero (3 or 4): the tests check every helper's exit code.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +81,14 @@ static HANDLE open_event(const char *name)
         ExitProcess(3);
     }
     return h;
+}
+
+static void set_or_exit(HANDLE h, const char *name)
+{
+    if (!SetEvent(h)) {
+        out("error=SetEvent(%s) failed: %lu", name, GetLastError());
+        ExitProcess(4);
+    }
 }
 
 static void cmd_info(void)
@@ -175,7 +187,7 @@ static void cmd_flip(const char *stop_name, const char *ready_name)
         flip_text(t[k], (WCHAR)(L'A' + k));
     err = MemscopeSetText(t[0], FLIP_LEN);
     HANDLE ready = open_event(ready_name);
-    SetEvent(ready);
+    set_or_exit(ready, ready_name);
     CloseHandle(ready);
     /* Check the stop event only every 256 writes: a wait is a wineserver round trip, and the
      * point is to write as often as possible. */
@@ -244,7 +256,7 @@ static void cmd_holdexit(const char *ready_name, UINT code)
     }
     out("heldwait=%lu", (unsigned long)WaitForSingleObject(held, MST_CHILD_TIMEOUT_MS));
     HANDLE ready = open_event(ready_name);
-    SetEvent(ready);
+    set_or_exit(ready, ready_name);
     out("exiting=%u", code);
     ExitProcess(code);
 }
@@ -333,9 +345,21 @@ int mst_child_main(int argc, char **argv)
             long n = strtol(a, NULL, 0);
             BOOL locked = c[0] == 'l';
             DWORD err = ERROR_SUCCESS;
+            LARGE_INTEGER t0, t1, f;
+            if (!QueryPerformanceFrequency(&f) || !QueryPerformanceCounter(&t0)) {
+                out("error=QueryPerformanceCounter failed: %lu", GetLastError());
+                ExitProcess(3);
+            }
             for (long k = 0; k < n && err == ERROR_SUCCESS; k++)
                 err = locked ? MemscopeLockedIncrement(NULL) : MemscopeCounterIncrement(NULL);
+            if (!QueryPerformanceCounter(&t1)) {
+                out("error=QueryPerformanceCounter failed: %lu", GetLastError());
+                ExitProcess(3);
+            }
             out("%s=%lu", c, (unsigned long)err);
+            out("t0=%lld", (long long)t0.QuadPart);
+            out("t1=%lld", (long long)t1.QuadPart);
+            out("qpf=%lld", (long long)f.QuadPart);
             i++;
         } else if (strcmp(c, "lockstate") == 0) {
             MEMSCOPE_LOCK_STATE st;
@@ -360,12 +384,15 @@ int mst_child_main(int argc, char **argv)
             i += 2;
         } else if (strcmp(c, "ready") == 0) {
             HANDLE h = open_event(a);
-            SetEvent(h);
+            set_or_exit(h, a);
             CloseHandle(h);
             i++;
         } else if (strcmp(c, "wait") == 0) {
             HANDLE h = open_event(a);
-            out("wait=%lu", (unsigned long)WaitForSingleObject(h, MST_CHILD_TIMEOUT_MS));
+            DWORD w = WaitForSingleObject(h, MST_CHILD_TIMEOUT_MS);
+            out("wait=%lu", (unsigned long)w);
+            if (w != WAIT_OBJECT_0)
+                ExitProcess(4);
             CloseHandle(h);
             i++;
         } else if (strcmp(c, "allcalls") == 0) {

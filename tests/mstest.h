@@ -22,6 +22,38 @@ void _ck_assert_failed(const char *file, int line, const char *expr, const char 
     __attribute__((noreturn));
 #endif
 
+/* The plan (plan.c): the suites register their tests through these, under Check's names,
+ * so the driver (main.c) knows every run before it starts: its test case, name, iteration
+ * and time limit.  A test the platform cannot run is not registered: mst_skip_test records
+ * it with the reason, and the driver counts and prints it as skipped (Check has no skip). */
+TCase *mst_tcase_create(const char *name);
+void mst_tcase_set_timeout(TCase *tc, double seconds);
+void mst_suite_add_tcase(Suite *s, TCase *tc);
+void mst_add_test(TCase *tc, const TTest *t, int start, int end);
+void mst_skip_test(TCase *tc, const TTest *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#undef tcase_add_test
+#undef tcase_add_loop_test
+#define tcase_create(name)                mst_tcase_create(name)
+#define tcase_set_timeout(tc, seconds)    mst_tcase_set_timeout((tc), (seconds))
+#define suite_add_tcase(s, tc)            mst_suite_add_tcase((s), (tc))
+#define tcase_add_test(tc, tf)            mst_add_test((tc), (tf), 0, 1)
+#define tcase_add_loop_test(tc, tf, s, e) mst_add_test((tc), (tf), (s), (e))
+
+/* One planned run (or skipped test): what the driver reports it as. */
+typedef struct mst_planned {
+    const char *tcase, *test, *file;
+    int line, iter;
+    double limit_s;          /* Check's timeout for its test case (seconds) */
+    const char *why;         /* a skipped test: why it is not run */
+} mst_planned;
+void mst_plan_begin(void);                     /* forget the previous suite's plan */
+int mst_plan_runs(void);                       /* runs planned, in Check's order */
+BOOL mst_plan_get(int k, mst_planned *out);    /* run k (FALSE: no such run) */
+int mst_plan_skips(void);
+BOOL mst_plan_skip_get(int k, mst_planned *out);
+void mst_plan_commit(int from);                /* give Check the runs from index `from` on */
+
 #define MST_CHILD_TIMEOUT_MS 60000   /* generous: CI machines under Wine can be slow */
 #define MST_OUT_MAX          16384
 
@@ -102,10 +134,13 @@ void mst_start_held(mst_child *c, const WCHAR *name, mst_gate *g, const char *be
  * other than 0; the children's output is then in their mst_child. */
 void mst_gate_finish(mst_gate *g);
 
-/* Contention: on a new block, kept alive by a held keeper, `procs` children (at most
- * MST_CONTEND_MAX) run `self --child CMDS` all at once; each must exit 0 and report
- * ERROR_SUCCESS as "key=".  Then one more child runs "lockstate counter" into *check, for
- * the caller to assert the totals.  Fails the test on any of these. */
+/* Contention: on a new block, kept alive by a held keeper, `procs` children (2 to
+ * MST_CONTEND_MAX) wait at a start gate, then run `self --child CMDS` all at once; each must
+ * exit 0 and report ERROR_SUCCESS as "key=", and the t0=/t1= that follow it (the loop's
+ * QueryPerformanceCounter span) must show two of them inside their loops together for at
+ * least half of the shorter loop (a run that does not is done again, on a new block, up to
+ * 3 times).  Then one more child runs "lockstate counter" into *check, for the caller to
+ * assert the totals.  Fails the test on any of these. */
 #define MST_CONTEND_MAX 8
 void mst_contend(mst_child *check, int procs, const char *cmds, const char *key);
 

@@ -16,6 +16,22 @@ static WCHAR g_long[MEMSCOPE_TEXT_MAX + 2];
 static WCHAR g_buf[BUF_CCH];
 static DWORD g_n;
 
+/* g_buf is filled with a pattern that differs from element to element (and from any text
+ * here), so a write anywhere, even of a shifted copy, shows. */
+static WCHAR pattern(size_t k)
+{
+    return (WCHAR)(0x4E00 + k % 512);
+}
+
+/* Every element of g_buf from `from` on still holds the pattern. */
+static void buf_intact_from(const char *what, size_t from)
+{
+    for (size_t k = from; k < BUF_CCH; k++)
+        ck_assert_msg(g_buf[k] == pattern(k), "%s wrote g_buf[%u] (0x%04x), past the %u "
+                      "elements it may write", what, (unsigned)k, (unsigned)g_buf[k],
+                      (unsigned)from);
+}
+
 /* The sample pair reports through the last error: FALSE and the exact code, or a marker. */
 static DWORD sample_set(LPWSTR s)
 {
@@ -74,12 +90,14 @@ static DWORD r_get_exact(void)
 {
     DWORD err = MemscopeGetText(g_buf, 10, &g_n);
     ck_assert(wcscmp(g_buf, L"unchanged") == 0 && g_n == 9);
+    buf_intact_from("MemscopeGetText(buf, 10)", 10);
     return err;
 }
 static DWORD r_get_max_dword(void)
 {
     DWORD err = MemscopeGetText(g_buf, MAXDW, NULL); /* a size it cannot check: writes 10 */
-    ck_assert(wcscmp(g_buf, L"unchanged") == 0 && g_buf[10] == L'Z');
+    ck_assert(wcscmp(g_buf, L"unchanged") == 0);
+    buf_intact_from("MemscopeGetText(buf, 0xFFFFFFFF)", 10);
     return err;
 }
 static DWORD r_sget_null(void)       { return sample_get(NULL, 10); }
@@ -89,13 +107,15 @@ static DWORD r_sget_null_max(void)   { return sample_get(NULL, MAXDW); }
 static DWORD r_sget_short(void)
 {
     DWORD err = sample_get(g_buf, 9);                /* the sample's truncation, kept */
-    ck_assert(wcscmp(g_buf, L"unchange") == 0 && g_buf[9] == L'Z');
+    ck_assert(wcscmp(g_buf, L"unchange") == 0);
+    buf_intact_from("GetSharedMem(buf, 9)", 9);
     return err;
 }
 static DWORD r_sget_max_dword(void)
 {
     DWORD err = sample_get(g_buf, MAXDW);
-    ck_assert(wcscmp(g_buf, L"unchanged") == 0 && g_buf[10] == L'Z');
+    ck_assert(wcscmp(g_buf, L"unchanged") == 0);
+    buf_intact_from("GetSharedMem(buf, 0xFFFFFFFF)", 10);
     return err;
 }
 
@@ -157,7 +177,14 @@ static DWORD r_status_query(void)
     ck_assert_uint_gt(g_n, 0);
     return err;
 }
-static DWORD r_status_max(void)      { return MemscopeStatusText(g_buf, MAXDW, NULL); }
+static DWORD r_status_max(void)
+{
+    DWORD err = MemscopeStatusText(g_buf, MAXDW, NULL);
+    size_t len = wcsnlen(g_buf, BUF_CCH);
+    ck_assert_uint_lt(len, BUF_CCH);
+    buf_intact_from("MemscopeStatusText(buf, 0xFFFFFFFF)", len + 1);
+    return err;
+}
 
 /* Lock */
 static DWORD r_unlock_unheld(void)   { return MemscopeUnlock(); }
@@ -267,7 +294,8 @@ START_TEST(test_bad_argument)
 
     wmemset(g_long, L'x', MEMSCOPE_TEXT_MAX + 1);
     g_long[MEMSCOPE_TEXT_MAX + 1] = 0;
-    wmemset(g_buf, L'Z', BUF_CCH);
+    for (size_t k = 0; k < BUF_CCH; k++)
+        g_buf[k] = pattern(k);
     ck_assert_uint_eq(MemscopeSetText(L"unchanged", 9), ERROR_SUCCESS);
     ck_assert_uint_eq(MemscopeSetPrivateText(L"mine", 4), ERROR_SUCCESS);
     ck_assert_uint_eq(MemscopeViewAddress(&view, NULL), ERROR_SUCCESS);
@@ -285,8 +313,8 @@ START_TEST(test_bad_argument)
         ck_assert_uint_eq(MemscopeGetPrivateText(ptext, 16, NULL, NULL), ERROR_SUCCESS);
         ck_assert_msg(wcscmp(ptext, L"mine") == 0, "%s changed the private text", r->what);
     }
-    if (r->flags & BUF_INTACT)
-        ck_assert_msg(g_buf[0] == L'Z', "%s wrote into a buffer too small for it", r->what);
+    if (r->flags & BUF_INTACT)         /* too small: not one element written */
+        buf_intact_from(r->what, 0);
 }
 END_TEST
 

@@ -192,7 +192,8 @@ DWORD mst_finish(mst_child *c)
                      (unsigned long)c->pid, MST_CHILD_TIMEOUT_MS, c->text);
     }
     drain(c, TRUE);
-    GetExitCodeProcess(c->process, &c->exit_code);
+    ck_assert_msg(GetExitCodeProcess(c->process, &c->exit_code), "GetExitCodeProcess: %lu",
+                  GetLastError());
     CloseHandle(c->process);
     CloseHandle(c->out);
     c->process = c->out = NULL;
@@ -204,8 +205,12 @@ void mst_kill(mst_child *c)
 {
     if (c->process == NULL)
         return;
-    TerminateProcess(c->process, 99);
-    WaitForSingleObject(c->process, MST_CHILD_TIMEOUT_MS);
+    /* TerminateProcess fails on a process that has already ended: only the wait says. */
+    BOOL killed = TerminateProcess(c->process, 99);
+    DWORD err = GetLastError();
+    DWORD w = WaitForSingleObject(c->process, MST_CHILD_TIMEOUT_MS);
+    ck_assert_msg(w == WAIT_OBJECT_0, "child %lu did not end after TerminateProcess (%s, %lu)",
+                  (unsigned long)c->pid, killed ? "done" : "failed", (unsigned long)err);
     drain(c, FALSE);
     CloseHandle(c->process);
     CloseHandle(c->out);
@@ -268,22 +273,84 @@ void mst_gate_finish(mst_gate *g)
     g->go = NULL;
 }
 
-void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
+/* The value of "what=" on a line after the child's "key=" line (a command's later output). */
+static long long num_after(const mst_child *c, const char *key, const char *what)
+{
+    char pat[32];
+    const char *v = mst_val(c, key);
+    snprintf(pat, sizeof pat, "\n%s=", what);
+    const char *p = v != NULL ? strstr(v, pat) : NULL;
+    ck_assert_msg(p != NULL, "child output has no %s= after %s=; output:\n%s", what, key,
+                  c->text);
+    return p != NULL ? strtoll(p + strlen(pat), NULL, 0) : 0;
+}
+
+/* One contention run on a new block: `procs` workers held at a start gate, released at
+ * once, each must exit 0 and report ERROR_SUCCESS as "key=".  Returns the largest share of
+ * the shorter loop that some two workers' loops overlapped (QueryPerformanceCounter is one
+ * clock for every process); their spans go to spans.  *check: "lockstate counter" run
+ * afterwards on the same block. */
+static double contend_once(mst_child *check, int procs, const char *cmds, const char *key,
+                           char *spans, size_t cap)
 {
     const WCHAR *name = mst_new_name();
-    mst_gate gate;
+    mst_gate keep, start;
     mst_child keeper, w[MST_CONTEND_MAX];
-    ck_assert_int_le(procs, MST_CONTEND_MAX);
-    mst_gate_create(&gate);
-    mst_start_held(&keeper, name, &gate, "", "");
-    for (int i = 0; i < procs; i++)      /* all started before any is waited for */
-        mst_start(&w[i], name, "%s", cmds);
+    long long t0[MST_CONTEND_MAX], t1[MST_CONTEND_MAX];
+    mst_gate_create(&keep);
+    mst_gate_create(&start);
+    mst_start_held(&keeper, name, &keep, "", "");
+    /* Every worker attached and waiting at the start gate before any increments: started
+     * one after another instead, each could finish before the next began (under Wine a
+     * process start costs tens of ms), and nothing would contend. */
+    for (int i = 0; i < procs; i++)
+        mst_start_held(&w[i], name, &start, "", cmds);
+    mst_gate_finish(&start);             /* all go at once; each must exit 0 */
+    long long qpf = num_after(&w[0], key, "qpf");
+    spans[0] = 0;
     for (int i = 0; i < procs; i++) {
-        ck_assert_uint_eq(mst_finish(&w[i]), 0);
         ck_assert_int_eq(mst_num(&w[i], key), ERROR_SUCCESS);
+        t0[i] = num_after(&w[i], key, "t0");
+        t1[i] = num_after(&w[i], key, "t1");
+        ck_assert_int_eq(num_after(&w[i], key, "qpf"), qpf);
+        ck_assert_int_ge(t1[i], t0[i]);
+        size_t used = strlen(spans);
+        snprintf(spans + used, cap - used, " [%.1f, %.1f]",
+                 (double)(t0[i] - t0[0]) * 1000.0 / (double)qpf,
+                 (double)(t1[i] - t0[0]) * 1000.0 / (double)qpf);
     }
+    double best = 0;
+    for (int i = 0; i < procs; i++)
+        for (int j = i + 1; j < procs; j++) {
+            long long lo = t0[i] > t0[j] ? t0[i] : t0[j], hi = t1[i] < t1[j] ? t1[i] : t1[j];
+            long long shorter = t1[i] - t0[i] < t1[j] - t0[j] ? t1[i] - t0[i] : t1[j] - t0[j];
+            double share = hi > lo && shorter > 0 ? (double)(hi - lo) / (double)shorter : 0;
+            if (share > best)
+                best = share;
+        }
     mst_run(check, name, "lockstate counter");
-    mst_gate_finish(&gate);
+    mst_gate_finish(&keep);
+    return best;
+}
+
+/* Contention must be shown, not assumed: some two workers were both inside their loops for
+ * at least half of the shorter loop.  Workers that ran one after another overlap by
+ * nothing.  On a machine loaded by other work a whole loop can fit in one time slice and
+ * the workers still run one by one; such a run proves nothing either way and is done
+ * again, on a new block, up to MST_CONTEND_TRIES times: the caller checks the totals of
+ * the run that did overlap. */
+#define MST_CONTEND_TRIES 3
+void mst_contend(mst_child *check, int procs, const char *cmds, const char *key)
+{
+    char spans[MST_CONTEND_TRIES][MST_CONTEND_MAX * 48];
+    ck_assert_int_le(procs, MST_CONTEND_MAX);
+    ck_assert_int_ge(procs, 2);
+    for (int k = 0; k < MST_CONTEND_TRIES; k++)
+        if (contend_once(check, procs, cmds, key, spans[k], sizeof spans[k]) >= 0.5)
+            return;
+    ck_abort_msg("in %d runs the workers' %s loops never overlapped by half the shorter "
+                 "loop: nothing contended; their spans in ms from the first start:\n%s\n%s\n%s",
+                 MST_CONTEND_TRIES, key, spans[0], spans[1], spans[2]);
 }
 
 void mst_assert_took_over(const mst_child *c)
