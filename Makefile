@@ -46,6 +46,10 @@ STATIC   := -static-libgcc -static
 DLL_SRC  := $(wildcard dll/*.c)
 DLL_OBJ  := $(patsubst dll/%.c,$(B)/obj/dll/%.o,$(DLL_SRC))
 HOST_SRC := $(wildcard host/*.c)
+# The tour: one file per claim (stepN_*.c), the children's side (child*.c), the supervisor,
+# the observations and their two renderers, the driver (host/tour/*.h says which is which).
+TOUR_SRC := $(wildcard host/tour/*.c)
+TOUR_HDR := $(wildcard host/tour/*.h)
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(B)/obj/tests/%.o,$(TEST_SRC))
 
@@ -103,9 +107,9 @@ $(B)/memscope.dll: $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def
 $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
-# The CLI with its tour (tour.c, tour_child.c) and its live view (watch.c).
-EXE_SRC  := host/memscope.c host/tour.c host/tour_child.c host/watch.c
-$(B)/memscope.exe: $(EXE_SRC) host/tour.h dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
+# The CLI with its tour (host/tour/) and its live view (watch.c).
+EXE_SRC  := host/memscope.c host/watch.c $(TOUR_SRC)
+$(B)/memscope.exe: $(EXE_SRC) host/tour.h $(TOUR_HDR) dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
 	$(CC) $(ALL_CFLAGS) -o $@ $(EXE_SRC) $(B)/obj/memscope-exe.res.o $(B)/libmemscope.dll.a $(STATIC) \
 	    -lshell32 -ladvapi32
 
@@ -194,8 +198,8 @@ demo:
 	    || { echo "make demo: toolchain or Wine missing: running scripts/install-deps.sh $(ARCH)"; \
 	         scripts/install-deps.sh $(ARCH); }
 	$(MAKE) dll exe
-	cd $(B) && ../../scripts/wine-run.sh --timeout 120 ./memscope.exe tour --procs $(DEMO_PROCS) \
-	    --file tour-file.bin
+	cd $(B) && ../../scripts/wine-run.sh --timeout 120 \
+	    ./memscope.exe tour --procs $(DEMO_PROCS) --file tour-file.bin
 
 clean:
 	rm -rf $(B)
