@@ -2,7 +2,8 @@
 #
 #   make                 build x86_64 into build/x86_64/
 #   make ARCH=i686       build 32-bit into build/i686/
-#   make check           build and run the Check suites under Wine (installs what is missing)
+#   make check           build and run the Check suites under Wine (installs what is missing);
+#                        the tour's JSON is validated against docs/tour.schema.json
 #   make demo            build and run the guided tour under Wine (docs/tour.md)
 #   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
@@ -180,15 +181,22 @@ endif
 	cd $(BB) && MEMSCOPE_NAME='Local\memscope-bench' \
 	    $(CURDIR)/scripts/wine-run.sh --timeout 900 ./bench.exe
 
+# The tour's JSON is checked against docs/tour.schema.json twice: a tour run here, and
+# every tour the tests ran (they save each document in $(B)/tour-json/); that last check
+# says nothing unless a document does not match, so Check's summary stays the last line.
 check:
 	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \
-	    || { echo "make check: toolchain, Wine or Check missing: running scripts/install-deps.sh $(ARCH)"; \
+	    && dpkg-query -W -f='$${Status}' python3-jsonschema 2>/dev/null | grep -q 'ok installed' \
+	    || { echo "make check: toolchain, Wine, Check or jsonschema missing: running scripts/install-deps.sh $(ARCH)"; \
 	         scripts/install-deps.sh $(ARCH); }
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md
+	scripts/check-tour-json.sh $(ARCH)
 	scripts/test-install.sh $(ARCH)
-	scripts/run-tests.sh $(ARCH)   # last: its closing line is Check's summary
+	rm -rf $(B)/tour-json
+	scripts/run-tests.sh $(ARCH)   # its closing line is Check's summary
+	@scripts/check-tour-json.sh --quiet $(B)/tour-json/*.json
 
 # The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
 # mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.
