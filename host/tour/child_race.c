@@ -93,12 +93,17 @@ void tc_image(int argc, char **argv)
 {
     LONG global = 0, section = 0;
     DWORD err;
+    const void *dll = GetModuleHandleW(L"memscope.dll");
     (void)argc, (void)argv;
+    if (dll == NULL) {
+        tc_reply_err("GetModuleHandleW(memscope.dll)", GetLastError());
+        return;
+    }
     if ((err = MemscopeGlobalIncrement(&global)) != ERROR_SUCCESS ||
         (err = MemscopeSectionIncrement(&section)) != ERROR_SUCCESS) {
         tc_reply_err("incrementing the image's counters", err);
         return;
     }
     tc_reply("global=%ld section=%ld dll=0x%" PRIxPTR, (long)global, (long)section,
-             (uintptr_t)GetModuleHandleW(L"memscope.dll"));
+             (uintptr_t)dll);
 }

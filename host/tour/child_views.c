@@ -28,6 +28,10 @@ void tc_hello(int argc, char **argv)
     const void *dll = GetModuleHandleW(L"memscope.dll");
     tc_region r;
     (void)argc, (void)argv;
+    if (dll == NULL) {
+        tc_reply_err("GetModuleHandleW(memscope.dll)", GetLastError());
+        return;
+    }
     if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS) {
         tc_reply_err("MemscopeGetInfo", err);
         return;

@@ -132,7 +132,10 @@ BOOL sup_spawn(sup_tour *t, sup_child *c, int index, const WCHAR *name)
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = child_in;
     si.hStdOutput = child_out;
+    /* The child's err lines and failures land where the tour's own do (NULL: nowhere). */
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    if (si.hStdError == INVALID_HANDLE_VALUE)
+        w32_fail("GetStdHandle");
     /* Suspended until it is in the job, so not even its DllMain runs outside it.  Under
      * Wine a new process now and then dies while it starts and CreateProcess says
      * ERROR_INTERNAL_ERROR; another start succeeds, so that one error is retried. */
