@@ -502,6 +502,35 @@ START_TEST(test_step8_shared_section)
 }
 END_TEST
 
+/* The text renderer's promise: every line fits an 80-column terminal, with the most
+ * children (the most rows and the longest group lines) and --file (the hex dump). */
+START_TEST(test_tour_text_fits_80_columns)
+{
+    char dir[MAX_PATH], file[MAX_PATH], args[2 * MAX_PATH];
+    exe_run r;
+    ck_assert(GetTempPathA(MAX_PATH, dir) > 0);
+    snprintf(file, sizeof file, "%smemscope-tour-text-%lu.bin", dir,
+             (unsigned long)GetCurrentProcessId());
+    snprintf(args, sizeof args, "tour --procs 8 --iterations 100000 --file \"%s\"", file);
+    exe_start(&r, mst_new_name(), FALSE, args);
+    DWORD code = exe_finish(&r);
+    DeleteFileA(file);
+    ck_assert_msg(code == 0, "tour exited %lu:\n%s", (unsigned long)code, r.text);
+    ck_assert_ptr_nonnull(strstr(r.text, "Summary: 8 of 8 claims hold"));
+    int line = 1, widest = 0, widest_line = 0;
+    for (const char *p = r.text; *p; line++) {
+        size_t n = strcspn(p, "\r\n");           /* the CRT ends lines with CR LF */
+        if ((int)n > widest)
+            widest = (int)n, widest_line = line;
+        p += n;
+        p += *p == '\r';
+        p += *p == '\n';
+    }
+    ck_assert_msg(widest <= 80, "line %d is %d columns wide:\n%s", widest_line, widest, r.text);
+    free(r.text);
+}
+END_TEST
+
 /* After a tour, nothing of it is left: the block's name is gone, so no child holds it. */
 static void assert_block_gone(const tour_out *t)
 {
@@ -601,6 +630,7 @@ Suite *suite_tour(void)
     tcase_add_test(tc, test_step6_release_and_file);
     tcase_add_test(tc, test_step7_synchronisation);
     tcase_add_test(tc, test_step8_shared_section);
+    tcase_add_test(tc, test_tour_text_fits_80_columns);
     tcase_add_test(tc, test_tour_survives_a_hung_child);
     tcase_add_test(tc, test_tour_survives_a_crashed_child);
     tcase_add_test(tc, test_watch_refreshes_on_change);
