@@ -18,12 +18,14 @@ say() { printf 'check-tour-json: %s\n' "$*" >&2; }
 # Debian's package serves /usr/bin/python3; a python3 earlier on PATH may lack it.
 python=
 for p in /usr/bin/python3 python3; do
-    if command -v "$p" >/dev/null && "$p" -c 'from jsonschema import Draft202012Validator' 2>/dev/null; then
+    if command -v "$p" >/dev/null &&
+       "$p" -c 'from jsonschema import Draft202012Validator' 2>/dev/null; then
         python=$p
         break
     fi
 done
-[ -n "$python" ] || { say "no python3 with jsonschema (Draft 2020-12): run scripts/install-deps.sh"; exit 1; }
+[ -n "$python" ] ||
+    { say "no python3 with jsonschema (Draft 2020-12): run scripts/install-deps.sh"; exit 1; }
 
 validate() {   # validate [--quiet] FILE...
     "$python" - "$schema" "$@" <<'PY'
@@ -70,8 +72,9 @@ fi
 
 arch=${1:-x86_64}
 dir="$top/build/$arch"
-if [ "$arch" = i686 ] && ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | grep -q 'ok installed'; }; then
-    echo "check-tour-json: SKIP: the i686 tour needs wine32, which is not installed on this machine"
+if [ "$arch" = i686 ] &&
+   ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | grep -q 'ok installed'; }; then
+    echo "check-tour-json: SKIP: the i686 tour needs wine32, not installed on this machine"
     exit 0
 fi
 [ -f "$dir/memscope.exe" ] || { say "$dir/memscope.exe is not built (make ARCH=$arch)"; exit 1; }
@@ -80,5 +83,6 @@ cd "$dir" && MEMSCOPE_NAME="Local\\memscope-check-json-$$" \
     "$top/scripts/wine-run.sh" --timeout 180 ./memscope.exe tour --json --file tour-check.bin \
     > tour-check.json
 rc=$?
+# A tour whose claims did not all hold still writes a valid document: validate it either way.
+validate "$dir/tour-check.json" || exit 1
 [ $rc -eq 0 ] || { say "memscope.exe tour --json exited $rc (build/$arch/tour-check.json)"; exit 1; }
-validate "$dir/tour-check.json"

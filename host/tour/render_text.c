@@ -120,7 +120,8 @@ static void text_table(const obs_table *t)
         }
         int widest = -1;        /* the widest text column that can still give */
         for (int c = 0; c < t->ncols; c++)
-            if (t->cols[c].kind == OBS_TEXT && width[c] > 8 && (widest < 0 || width[c] > width[widest]))
+            if (t->cols[c].kind == OBS_TEXT && width[c] > 8 &&
+                (widest < 0 || width[c] > width[widest]))
                 widest = c;
         if (widest < 0)
             break;
@@ -149,7 +150,7 @@ static void text_table(const obs_table *t)
     }
     for (int r = 0; r < t->nrows; r++) {
         if (grouped && text_group_changed(t, r, cells)) {
-            char line[4 * OBS_TEXT_MAX * 2] = "";
+            char line[OBS_COLS * (OBS_TEXT_MAX + 40)] = "";     /* every "heading value" */
             for (int c = 0; c < t->ncols; c++) {
                 size_t n = strlen(line);
                 if (t->cols[c].flags & OBS_GROUP)
