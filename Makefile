@@ -2,7 +2,8 @@
 #
 #   make                 build x86_64 into build/x86_64/
 #   make ARCH=i686       build 32-bit into build/i686/
-#   make check           build and run the Check suites under Wine (installs what is missing)
+#   make check           build and run the Check suites under Wine (installs what is missing);
+#                        the tour's JSON is validated against docs/tour.schema.json
 #   make demo            build and run the guided tour under Wine (docs/tour.md)
 #   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
@@ -48,6 +49,10 @@ STATIC   := -static-libgcc -static
 DLL_SRC  := $(wildcard dll/*.c)
 DLL_OBJ  := $(patsubst dll/%.c,$(B)/obj/dll/%.o,$(DLL_SRC))
 HOST_SRC := $(wildcard host/*.c)
+# The tour: one file per claim (stepN_*.c), the children's side (child*.c), the supervisor,
+# the observations and their two renderers, the driver (host/tour/*.h says which is which).
+TOUR_SRC := $(wildcard host/tour/*.c)
+TOUR_HDR := $(wildcard host/tour/*.h)
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(B)/obj/tests/%.o,$(TEST_SRC))
 
@@ -122,9 +127,9 @@ $(B)/memscope.dll: $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def
 $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
-# The CLI with its tour (tour.c, tour_child.c) and its live view (watch.c).
-EXE_SRC  := host/memscope.c host/tour.c host/tour_child.c host/watch.c
-$(B)/memscope.exe: $(EXE_SRC) host/tour.h dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
+# The CLI with its tour (host/tour/) and its live view (watch.c).
+EXE_SRC  := host/memscope.c host/watch.c $(TOUR_SRC)
+$(B)/memscope.exe: $(EXE_SRC) host/tour.h $(TOUR_HDR) dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
 	$(CC) $(ALL_CFLAGS) -o $@ $(EXE_SRC) $(B)/obj/memscope-exe.res.o $(B)/libmemscope.dll.a $(STATIC) \
 	    -lshell32 -ladvapi32
 
@@ -195,16 +200,23 @@ endif
 	cd $(BB) && MEMSCOPE_NAME='Local\memscope-bench' \
 	    $(CURDIR)/scripts/wine-run.sh --timeout 900 ./bench.exe
 
+# The tour's JSON is checked against docs/tour.schema.json twice: a tour run here, and
+# every tour the tests ran (they save each document in $(B)/tour-json/); that last check
+# says nothing unless a document does not match, so Check's summary stays the last line.
 check:
 	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \
-	    || { echo "make check: toolchain, Wine or Check missing: running scripts/install-deps.sh $(ARCH)"; \
+	    && dpkg-query -W -f='$${Status}' python3-jsonschema 2>/dev/null | grep -q 'ok installed' \
+	    || { echo "make check: toolchain, Wine, Check or jsonschema missing: running scripts/install-deps.sh $(ARCH)"; \
 	         scripts/install-deps.sh $(ARCH); }
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md
+	scripts/check-tour-json.sh $(ARCH)
 	scripts/test-install.sh $(ARCH)
 	scripts/test-launcher.sh $(ARCH)
-	scripts/run-tests.sh $(ARCH)   # last: it closes with Check's summary and "N passed, N failed, N skipped"
+	rm -rf $(B)/tour-json
+	scripts/run-tests.sh $(ARCH)   # it closes with Check's summary and "N passed, N failed, N skipped"
+	@scripts/check-tour-json.sh --quiet $(B)/tour-json/*.json
 
 # The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
 # mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.
@@ -214,8 +226,8 @@ demo:
 	    || { echo "make demo: toolchain or Wine missing: running scripts/install-deps.sh $(ARCH)"; \
 	         scripts/install-deps.sh $(ARCH); }
 	$(MAKE) dll exe
-	cd $(B) && ../../scripts/wine-run.sh --timeout 120 ./memscope.exe tour --procs $(DEMO_PROCS) \
-	    --file tour-file.bin
+	cd $(B) && ../../scripts/wine-run.sh --timeout 120 \
+	    ./memscope.exe tour --procs $(DEMO_PROCS) --file tour-file.bin
 
 clean:
 	rm -rf $(B)

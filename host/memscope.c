@@ -14,7 +14,7 @@
  *     info            this process: pid, view address, counters, attached processes, and
  *                     the owner and DACL of the mapping and of its lock event, in SDDL
  *     status          the processes attached to the block
- *     tour [OPTIONS]  the guided tour of every claim across child processes (tour.c)
+ *     tour [OPTIONS]  the guided tour of every claim across child processes (host/tour/)
  *     watch           a live view of the block, refreshed when it changes (watch.c)
  *
  * The block's name comes from MEMSCOPE_NAME (default Local\memscope): the DLL reads it when

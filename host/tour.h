@@ -1,9 +1,10 @@
 /*
  * tour.h: the commands of memscope.exe that live outside memscope.c.
  *
- *   tour        the guided tour (tour.c): spawns child processes of memscope.exe, drives them
- *               step by step, and prints what each one observed with a computed verdict;
- *   tour-child  the child's side of it (tour_child.c): hidden, started only by the tour;
+ *   tour        the guided tour (host/tour/driver.c, one file per claim beside it): spawns
+ *               child processes of memscope.exe, drives them step by step, and shows what
+ *               each one observed with a computed verdict, as text or JSON;
+ *   tour-child  the child's side of it (host/tour/child.c): hidden, started only by the tour;
  *   watch       a live view of the shared block (watch.c).
  *
  * Each returns the process exit code: 0 success, 1 failure, 2 bad usage (EXIT_USAGE).

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: make a fresh Debian 12 machine able to build and test memscope.
 #
-#   1. the MinGW-w64 C and C++ compilers (x86_64 and i686), Wine (wine, wine64) and
-#      pkg-config, from Debian;
+#   1. the MinGW-w64 C and C++ compilers (x86_64 and i686), Wine (wine, wine64),
+#      pkg-config and python3-jsonschema, from Debian;
 #   2. Check 0.15 cross-built for MinGW from Debian's *source* package (Debian ships no
 #      MinGW build of it) into build/deps/check-<version>-<triplet>/.
 #
@@ -28,9 +28,11 @@ as_root() {
 
 # --- 1. Debian packages --------------------------------------------------------------
 # g++: the C++ client that proves memscope.h works from C++ (scripts/test-install.sh);
-# pkg-config: that client is built with the installed memscope.pc.
-# tmux: scripts/test-launcher.sh drives the launcher in a pseudo-terminal.
-pkgs=(make wine wine64 dpkg-dev pkg-config tmux)
+# pkg-config: that client is built with the installed memscope.pc;
+# tmux: scripts/test-launcher.sh drives the launcher in a pseudo-terminal;
+# python3-jsonschema: validates the tour's JSON against docs/tour.schema.json
+# (scripts/check-tour-json.sh).
+pkgs=(make wine wine64 dpkg-dev pkg-config tmux python3-jsonschema)
 for a in "${arches[@]}"; do
     case "$a" in
         x86_64) pkgs+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64) ;;

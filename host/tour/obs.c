@@ -1,0 +1,142 @@
+/*
+ * obs.c: recording observations (see obs.h).  Bounded arrays throughout: a step that
+ * records more than fits loses the excess with a message, never memory.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "obs.h"
+
+obs_cell obs_int(long long i)
+{
+    obs_cell c = { .kind = OBS_INT, .v.i = i };
+    return c;
+}
+
+obs_cell obs_addr(uint64_t a)
+{
+    obs_cell c = { .kind = OBS_ADDR, .v.a = a };
+    return c;
+}
+
+obs_cell obs_text(const char *t)
+{
+    obs_cell c = { .kind = OBS_TEXT };
+    snprintf(c.v.t, sizeof c.v.t, "%s", t);
+    return c;
+}
+
+obs_cell obs_bool(BOOL b)
+{
+    obs_cell c = { .kind = OBS_BOOL, .v.b = b ? TRUE : FALSE };
+    return c;
+}
+
+obs_cell obs_ms(double ms)
+{
+    obs_cell c = { .kind = OBS_MS, .v.ms = ms };
+    return c;
+}
+
+obs_cell obs_absent(void)
+{
+    obs_cell c = { .kind = OBS_ABSENT };
+    return c;
+}
+
+void obs_begin(obs_step *s, int number, const char *claim)
+{
+    memset(s, 0, sizeof *s);
+    s->number = number;
+    s->claim = claim;
+    s->result = OBS_INCONCLUSIVE;      /* until the step says otherwise */
+}
+
+obs_table *obs_table_add(obs_step *s, const char *name, const char *title, const obs_col *cols,
+                         int ncols)
+{
+    if (s->ntables >= OBS_TABLES || ncols > OBS_COLS) {
+        fprintf(stderr, "memscope tour: step %d: table %s does not fit\n", s->number, name);
+        return NULL;
+    }
+    obs_table *t = &s->table[s->ntables++];
+    t->name = name;
+    t->title = title;
+    t->cols = cols;
+    t->ncols = ncols;
+    t->nrows = 0;
+    return t;
+}
+
+void obs_row_add(obs_table *t, const obs_cell *cells, int n)
+{
+    if (t == NULL)
+        return;
+    if (n != t->ncols) {
+        fprintf(stderr, "memscope tour: table %s: a row of %d cells for %d columns\n", t->name,
+                n, t->ncols);
+        return;
+    }
+    for (int c = 0; c < n; c++) {
+        if (cells[c].kind != OBS_ABSENT && cells[c].kind != t->cols[c].kind) {
+            fprintf(stderr, "memscope tour: table %s: column %s got a cell of another kind\n",
+                    t->name, t->cols[c].key);
+            return;
+        }
+    }
+    if (t->nrows >= OBS_ROWS) {
+        fprintf(stderr, "memscope tour: table %s: more than %d rows\n", t->name, OBS_ROWS);
+        return;
+    }
+    memcpy(t->cell[t->nrows++], cells, (size_t)n * sizeof *cells);
+}
+
+void obs_fact_add(obs_step *s, const char *key, obs_cell val)
+{
+    /* A key recorded twice keeps its last value: JSON objects want unique keys. */
+    obs_fact *f = NULL;
+    for (int i = 0; i < s->nfacts && f == NULL; i++)
+        if (strcmp(s->fact[i].key, key) == 0)
+            f = &s->fact[i];
+    if (f == NULL && s->nfacts >= OBS_FACTS) {
+        fprintf(stderr, "memscope tour: step %d: no room for fact %s\n", s->number, key);
+        return;
+    }
+    if (f == NULL)
+        f = &s->fact[s->nfacts++];
+    snprintf(f->key, sizeof f->key, "%s", key);
+    f->val = val;
+}
+
+const obs_cell *obs_fact_get(const obs_step *s, const char *key)
+{
+    for (int i = 0; i < s->nfacts; i++)
+        if (strcmp(s->fact[i].key, key) == 0)
+            return &s->fact[i].val;
+    return NULL;
+}
+
+void obs_note(obs_step *s, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->nnotes >= OBS_NOTES)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(s->note[s->nnotes++], sizeof s->note[0], fmt, ap);
+    va_end(ap);
+}
+
+void obs_verdict(obs_step *s, obs_result r, const char *fmt, ...)
+{
+    va_list ap;
+    s->result = r;
+    va_start(ap, fmt);
+    vsnprintf(s->verdict, sizeof s->verdict, fmt, ap);
+    va_end(ap);
+}
+
+const char *obs_result_name(obs_result r)
+{
+    return r == OBS_HOLDS ? "holds" : r == OBS_FAILS ? "fails" : "inconclusive";
+}

@@ -1,0 +1,119 @@
+/*
+ * step1_private.c: claim 1.  Memory from HeapAlloc, VirtualAlloc, GlobalAlloc and
+ * LocalAlloc is reachable only by the process that allocated it.
+ *
+ * Each child stores pid*10+k in memory from each allocator and reads it back.  The tour
+ * then hands every address to another child, which asks VirtualQuery what is at that
+ * number in its own address space and reads it only if it is readable.  The claim holds if
+ * every owner read back its value and no other process ever saw it there.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "steps.h"
+
+static const char *const step1_allocator[4] = { "HeapAlloc", "VirtualAlloc", "GlobalAlloc",
+                                                "LocalAlloc" };
+static const char *const step1_key[4] = { "heap", "virtual", "global", "local" };
+
+static const obs_col step1_cols[] = {
+    { "child", "child", OBS_INT, OBS_GROUP, NULL },
+    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
+    { "peer", "looked up by child", OBS_INT, OBS_GROUP, NULL },
+    { "peer_pid", "pid", OBS_INT, OBS_GROUP, NULL },
+    { "allocator", "allocator", OBS_TEXT, 0, NULL },
+    { "address", "address", OBS_ADDR, 0, NULL },
+    { "value", "stored", OBS_INT, 0, NULL },
+    { "peer_type", "Type", OBS_TEXT, 0, NULL },
+    { "peer_protect", "Protect", OBS_TEXT, 0, NULL },
+    { "peer_value", "value", OBS_INT, 0, NULL },
+    { "peer_found", "whose", OBS_TEXT, 0, NULL },
+};
+
+void step1_private(sup_tour *t, obs_step *s)
+{
+    static char answer[TOUR_PROCS_MAX][TOUR_LINE_MAX];      /* each child's "alloc" answer */
+    uint64_t addr[TOUR_PROCS_MAX][4];
+    BOOL have[TOUR_PROCS_MAX] = { 0 };
+    int allocations = 0, own_ok = 0, peeks = 0, saw_owner = 0, nothing = 0, other = 0;
+
+    obs_begin(s, 1, "Memory from HeapAlloc, VirtualAlloc, GlobalAlloc and LocalAlloc is "
+              "reachable only by the process that allocated it.");
+    obs_table *tab = OBS_TABLE(s, "allocations", "Each child stores a value with each "
+                               "allocator and reads it back; the child that looks it up asks "
+                               "VirtualQuery about the same number in its own address space "
+                               "(Type, Protect) and reads the value there.", step1_cols);
+    for (int i = 0; i < t->nkids; i++) {
+        sup_child *c = &t->kids[i];
+        if (!sup_ask(c, "alloc"))
+            continue;
+        have[i] = TRUE;
+        snprintf(answer[i], sizeof answer[i], "%s", c->reply);
+        for (int k = 0; k < 4; k++)
+            addr[i][k] = proto_addr(c->reply, step1_key[k]);
+    }
+    for (int i = 0; i < t->nkids; i++) {
+        sup_child *c = &t->kids[i], *p = sup_peer_of(t, i);
+        if (!have[i] || !sup_live(c))
+            continue;
+        BOOL peeked = p != NULL && sup_ask(p, "peek 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+                                           " 0x%" PRIx64, addr[i][0], addr[i][1], addr[i][2],
+                                           addr[i][3]);
+        for (int k = 0; k < 4; k++) {
+            char key[16], type[16] = "", protect[64] = "";
+            snprintf(key, sizeof key, "%sv", step1_key[k]);
+            long long stored = proto_num(answer[i], key, -1);
+            long long expect = (long long)c->pid * 10 + k + 1;     /* what the child stores */
+            obs_cell value = obs_absent(), found = obs_absent();
+            allocations++;
+            own_ok += stored == expect;
+            if (peeked) {
+                char seen[32];
+                snprintf(key, sizeof key, "t%d", k + 1);
+                proto_kv(p->reply, key, type, sizeof type);
+                snprintf(key, sizeof key, "p%d", k + 1);
+                proto_kv(p->reply, key, protect, sizeof protect);
+                snprintf(key, sizeof key, "v%d", k + 1);
+                proto_kv(p->reply, key, seen, sizeof seen);
+                peeks++;
+                if (seen[0] == 0 || strcmp(seen, "-") == 0) {
+                    nothing++;
+                    found = obs_text("nothing");
+                } else {
+                    long long v = proto_num(p->reply, key, -1);
+                    value = obs_int(v);
+                    saw_owner += v == expect;
+                    other += v != expect;
+                    found = obs_text(v == expect ? "owner's" : v == (long long)p->pid * 10 + k + 1
+                                                               ? "its own" : "other");
+                }
+            }
+            OBS_ROW(tab, obs_int(c->index), obs_int(c->pid),
+                    peeked ? obs_int(p->index) : obs_absent(),
+                    peeked ? obs_int(p->pid) : obs_absent(), obs_text(step1_allocator[k]),
+                    obs_addr(addr[i][k]), obs_int(stored),
+                    peeked ? obs_text(type) : obs_absent(),
+                    peeked ? obs_text(protect) : obs_absent(), value, found);
+        }
+    }
+    obs_fact_add(s, "allocations", obs_int(allocations));
+    obs_fact_add(s, "own_readbacks_ok", obs_int(own_ok));
+    obs_fact_add(s, "peeks", obs_int(peeks));
+    obs_fact_add(s, "peeks_saw_owner_value", obs_int(saw_owner));
+    obs_fact_add(s, "peeks_found_nothing", obs_int(nothing));
+    obs_fact_add(s, "peeks_found_other_data", obs_int(other));
+    if (peeks == 0)
+        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children answered, so no process "
+                    "could look at another's addresses.");
+    else if (own_ok == allocations && peeks == allocations && saw_owner == 0)
+        obs_verdict(s, OBS_HOLDS, "every child read back its own 4 values. Another child, "
+                    "looking at the same %d numeric addresses in its own address space, found "
+                    "nothing at %d of them and its own, different data at %d, never the "
+                    "owner's value: a pointer means nothing in another process.", peeks,
+                    nothing, other);
+    else
+        obs_verdict(s, OBS_FAILS, "%d of %d values read back by their owner; %d of %d looks "
+                    "from another process found the owner's value.", own_ok, allocations,
+                    saw_owner, peeks);
+}

@@ -1,0 +1,116 @@
+/*
+ * step5_not_global.c: claim 5.  The shared pages are not global: a process that has not
+ * mapped a view cannot reach them.
+ *
+ * An outsider is started: the same memscope.exe and the same DLL, but with another block
+ * name, so it never maps the tour's section.  It asks VirtualQuery about every address
+ * where the tour's children have a view (step 4) and reads what is there.  The claim holds
+ * if it never finds the tour's block: where it finds anything, it is its own.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "steps.h"
+#include "win32.h"
+
+static const obs_col step5_cols[] = {
+    { "address", "address", OBS_ADDR, 0, NULL },
+    { "child", "child", OBS_INT, 0, "every" },
+    { "view", "view", OBS_INT, 0, NULL },
+    { "type", "Type", OBS_TEXT, 0, NULL },
+    { "protect", "Protect", OBS_TEXT, 0, NULL },
+    { "found", "outsider finds", OBS_TEXT, 0, NULL },
+    { "counter", "counter", OBS_INT, 0, NULL },
+};
+
+#define STEP5_MAX (2 * TOUR_PROCS_MAX + 1)
+
+void step5_not_global(sup_tour *t, obs_step *s, const step_views *v)
+{
+    WCHAR name[MEMSCOPE_NAME_MAX + 16];
+    char name8[3 * (MEMSCOPE_NAME_MAX + 16)], cmd[TOUR_LINE_MAX] = "probe";
+    sup_child out;
+    uint64_t addr[STEP5_MAX];
+    int child[STEP5_MAX], view[STEP5_MAX];
+    int na = 0, probed = 0, found_tour = 0, nothing = 0, own_block = 0, other = 0;
+    DWORD tour_creator = (DWORD)proto_num(t->kids[0].hello, "creator", 0);
+
+    obs_begin(s, 5, "The shared pages are not global: a process that has not mapped a view "
+              "cannot reach them.");
+    obs_table *tab = OBS_TABLE(s, "probes", "An outsider, memscope.exe with the same DLL on a "
+                               "block of its own, asks VirtualQuery about each address where "
+                               "the tour's children have a view (Type, Protect) and reads what "
+                               "is there.", step5_cols);
+    /* Each distinct address once: the fixed view is at one address in every child. */
+    for (int i = 0; i < t->nkids; i++) {
+        const uint64_t a[3] = { v->view[i], v->second[i], i == 0 ? v->fixed : 0 };
+        for (int k = 0; k < 3; k++) {
+            BOOL dup = a[k] == 0;
+            for (int j = 0; j < na && !dup; j++)
+                dup = addr[j] == a[k];
+            if (dup)
+                continue;
+            addr[na] = a[k];
+            child[na] = k == 2 ? 0 : t->kids[i].index;
+            view[na++] = k + 1;
+            size_t n = strlen(cmd);
+            snprintf(cmd + n, sizeof cmd - n, " 0x%" PRIx64, a[k]);
+        }
+    }
+    swprintf(name, ARRAYSIZE(name), L"%ls-outsider", t->name);
+    w32_to_utf8(name, name8, sizeof name8);
+    BOOL up = sup_spawn(t, &out, t->nkids + 1, name) && sup_ask(&out, "hello");
+    if (up) {
+        snprintf(out.hello, sizeof out.hello, "%s", out.reply);
+        up = sup_ask(&out, "%s", cmd);
+    }
+    for (int j = 0; up && j < na; j++) {
+        char key[8], type[16], protect[64];
+        snprintf(key, sizeof key, "t%d", j + 1);
+        proto_kv(out.reply, key, type, sizeof type);
+        snprintf(key, sizeof key, "p%d", j + 1);
+        proto_kv(out.reply, key, protect, sizeof protect);
+        snprintf(key, sizeof key, "m%d", j + 1);
+        long long magic = proto_num(out.reply, key, -1);   /* -1: nothing readable there */
+        snprintf(key, sizeof key, "c%d", j + 1);
+        DWORD creator = (DWORD)proto_num(out.reply, key, 0);
+        snprintf(key, sizeof key, "n%d", j + 1);
+        long long counter = proto_num(out.reply, key, 0);
+        const char *found;
+        probed++;
+        if (magic < 0)
+            found = "nothing", nothing++;
+        else if (magic == 1 && creator == tour_creator && tour_creator != 0)
+            found = "tour's block", found_tour++;
+        else if (magic == 1 && creator == out.pid)
+            found = "own block", own_block++;
+        else
+            found = "other memory", other++;
+        OBS_ROW(tab, obs_addr(addr[j]), child[j] ? obs_int(child[j]) : obs_absent(),
+                obs_int(view[j]), obs_text(type), obs_text(protect), obs_text(found),
+                magic == 1 ? obs_int(counter) : obs_absent());
+    }
+    if (up)
+        obs_note(s, "the outsider: pid %lu, memscope.exe with the same DLL, attached to %s (its "
+                 "own block, view at 0x%" PRIx64 ")", (unsigned long)out.pid, name8,
+                 proto_addr(out.hello, "view"));
+    if (out.state == SUP_LIVE)
+        sup_stop(&out);
+    obs_fact_add(s, "outsider_pid", up ? obs_int(out.pid) : obs_absent());
+    obs_fact_add(s, "probed", obs_int(probed));
+    obs_fact_add(s, "found_tour_block", obs_int(found_tour));
+    obs_fact_add(s, "found_nothing", obs_int(nothing));
+    obs_fact_add(s, "found_own_block", obs_int(own_block));
+    obs_fact_add(s, "found_other", obs_int(other));
+    if (probed == 0)
+        obs_verdict(s, OBS_INCONCLUSIVE, "the outsider could not be started or did not answer.");
+    else if (found_tour == 0)
+        obs_verdict(s, OBS_HOLDS, "at the %d addresses where the tour's children see the "
+                    "block, a process that never mapped it found nothing at %d and memory of "
+                    "its own at %d, never the tour's block: the pages are reachable only "
+                    "through a view.", probed, nothing, own_block + other);
+    else
+        obs_verdict(s, OBS_FAILS, "the outsider found the tour's block at %d of %d addresses.",
+                    found_tour, probed);
+}

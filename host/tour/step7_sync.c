@@ -1,0 +1,171 @@
+/*
+ * step7_sync.c: claim 7.  Several writers must synchronise their access to shared memory.
+ *
+ * The cast is N children again (step 6 left one).  They race three rounds of K increments
+ * each on the block: racy (MemscopeRacyIncrement: read, add, write, no synchronisation),
+ * atomic (InterlockedIncrement64) and locked (the block's lock).  All racers wait on one
+ * named manual-reset event, so they start together and really overlap; each reports when
+ * it started and ended (QueryPerformanceCounter).  The claim holds if the atomic and
+ * locked rounds count every increment; lost racy updates show why (and if none happened
+ * to be lost, the verdict says so rather than claim a loss).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "steps.h"
+#include "win32.h"
+
+#define STEP7_RACE_TIMEOUT_MS 60000     /* a whole round, on a slow machine */
+
+typedef struct step7_round {
+    long long before, after, lost;
+    double slowest_ms, overlap_ms;
+    int racers;
+} step7_round;
+
+static const char *const step7_way[3] = { "racy", "atomic", "locked" };
+static const char *const step7_how[3] = { "read, add, write", "InterlockedIncrement64",
+                                          "the block's lock" };
+static const char *const step7_field[3] = { "racy", "counter", "locked" };  /* in "state" */
+
+static const obs_col step7_cols[] = {
+    { "way", "way", OBS_TEXT, 0, NULL },
+    { "how", "how", OBS_TEXT, 0, NULL },
+    { "racers", "racers", OBS_INT, 0, NULL },
+    { "counted", "counted", OBS_INT, 0, NULL },
+    { "lost", "lost", OBS_INT, 0, NULL },
+    { "slowest_ms", "slowest", OBS_MS, 0, NULL },
+    { "overlap_ms", "overlap", OBS_MS, 0, NULL },
+};
+
+/* How long at least two of the n runs [t0[i], t1[i]) went on at once: only then can an
+ * update be lost.  A sweep over the 2n start and end points. */
+static long long step7_overlap(const long long *t0, const long long *t1, int n)
+{
+    long long total = 0, prev = 0;
+    for (;;) {
+        long long next = 0;     /* the earliest start or end still ahead */
+        BOOL any = FALSE;
+        int running = 0;
+        for (int i = 0; i < n; i++) {
+            if (t0[i] > prev && (!any || t0[i] < next))
+                next = t0[i], any = TRUE;
+            if (t1[i] > prev && (!any || t1[i] < next))
+                next = t1[i], any = TRUE;
+            running += t0[i] <= prev && prev < t1[i];
+        }
+        if (!any)
+            return total;
+        if (running >= 2)
+            total += next - prev;
+        prev = next;
+    }
+}
+
+static BOOL step7_race(sup_tour *t, HANDLE go, int m, step7_round *r)
+{
+    sup_child *reader = sup_first_live(t);
+    LARGE_INTEGER freq;
+    long long t0[TOUR_PROCS_MAX] = { 0 }, t1[TOUR_PROCS_MAX] = { 0 };
+    BOOL sent[TOUR_PROCS_MAX] = { 0 };
+    QueryPerformanceFrequency(&freq);       /* cannot fail on Windows XP and later */
+    memset(r, 0, sizeof *r);
+    if (reader == NULL || !sup_ask(reader, "state"))
+        return FALSE;
+    r->before = proto_num(reader->reply, step7_field[m], -1);
+    if (!ResetEvent(go))
+        return w32_fail("ResetEvent"), FALSE;
+    for (int i = 0; i < t->nkids; i++)
+        sent[i] = sup_send(&t->kids[i], "race %s %ld", step7_way[m], t->iterations);
+    /* Every racer is blocked on the event, or about to be: let them all go at once. */
+    if (!SetEvent(go))
+        return w32_fail("SetEvent"), FALSE;
+    for (int i = 0; i < t->nkids; i++) {
+        sup_child *c = &t->kids[i];
+        if (!sent[i] || !sup_recv(c, STEP7_RACE_TIMEOUT_MS))
+            continue;
+        t0[r->racers] = proto_num(c->reply, "t0", 0);
+        t1[r->racers] = proto_num(c->reply, "t1", 0);
+        double ms = (double)(t1[r->racers] - t0[r->racers]) * 1000.0 / (double)freq.QuadPart;
+        if (ms > r->slowest_ms)
+            r->slowest_ms = ms;
+        r->racers++;
+    }
+    r->overlap_ms = (double)step7_overlap(t0, t1, r->racers) * 1000.0 / (double)freq.QuadPart;
+    if ((reader = sup_first_live(t)) == NULL || !sup_ask(reader, "state"))
+        return FALSE;
+    r->after = proto_num(reader->reply, step7_field[m], -1);
+    r->lost = (long long)r->racers * t->iterations - (r->after - r->before);
+    return TRUE;
+}
+
+void step7_sync(sup_tour *t, obs_step *s)
+{
+    step7_round r[3] = { 0 };
+    BOOL ok[3] = { 0 };
+    WCHAR go_name[MEMSCOPE_NAME_MAX + 8];
+    char go8[sizeof t->name8 + 8];
+
+    obs_begin(s, 7, "Several writers must synchronise their access to shared memory.");
+    obs_table *tab = OBS_TABLE(s, "rounds", "Three rounds on the block's counters, every "
+                               "racer adding the same number of times; slowest: the longest "
+                               "racer's time, overlap: how long two or more were incrementing "
+                               "at once (both in ms).", step7_cols);
+    for (int i = t->nkids; i < t->procs; i++) {
+        sup_start(t, &t->kids[i], i + 1);
+        t->nkids = i + 1;   /* one that failed to start stays SUP_NONE: no step asks it */
+    }
+    swprintf(go_name, ARRAYSIZE(go_name), L"%ls.go", t->name);
+    w32_to_utf8(go_name, go8, sizeof go8);
+    /* Manual-reset: one SetEvent releases every waiting racer, not just one. */
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, go_name);
+    if (go == NULL) {
+        w32_fail("CreateEventW");
+    } else {
+        for (int i = 0; i < t->nkids; i++)
+            sup_ask(&t->kids[i], "arm %s", go8);
+        for (int m = 0; m < 3; m++) {
+            ok[m] = step7_race(t, go, m, &r[m]);
+            OBS_ROW(tab, obs_text(step7_way[m]), obs_text(step7_how[m]),
+                    ok[m] ? obs_int(r[m].racers) : obs_absent(),
+                    ok[m] ? obs_int(r[m].after - r[m].before) : obs_absent(),
+                    ok[m] ? obs_int(r[m].lost) : obs_absent(),
+                    ok[m] ? obs_ms(r[m].slowest_ms) : obs_absent(),
+                    ok[m] ? obs_ms(r[m].overlap_ms) : obs_absent());
+        }
+        if (!CloseHandle(go))
+            w32_fail("CloseHandle");
+        obs_note(s, "each racer makes %ld increments a round; all wait on the named "
+                 "manual-reset event %s and start when the tour sets it.", t->iterations, go8);
+    }
+    for (int m = 0; m < 3; m++) {
+        char k[32];
+        snprintf(k, sizeof k, "%s_expected", step7_way[m]);
+        obs_fact_add(s, k, obs_int((long long)r[m].racers * t->iterations));
+        snprintf(k, sizeof k, "%s_counted", step7_way[m]);
+        obs_fact_add(s, k, obs_int(r[m].after - r[m].before));
+        snprintf(k, sizeof k, "%s_lost", step7_way[m]);
+        obs_fact_add(s, k, obs_int(r[m].lost));
+        snprintf(k, sizeof k, "%s_overlap_ms", step7_way[m]);
+        obs_fact_add(s, k, obs_ms(r[m].overlap_ms));
+    }
+    obs_fact_add(s, "racers", obs_int(r[0].racers));
+    obs_fact_add(s, "iterations", obs_int(t->iterations));
+    long long n0 = (long long)r[0].racers * t->iterations;
+    if (!ok[0] || !ok[1] || !ok[2] || r[0].racers < 2)
+        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children raced in every round.");
+    else if (r[1].lost == 0 && r[2].lost == 0 && r[0].lost > 0)
+        obs_verdict(s, OBS_HOLDS, "unsynchronised, %lld of %lld increments were lost (%.1f%%): "
+                    "two processes read the same old value and both wrote value+1. Interlocked "
+                    "and locked, every one of the %lld counted.", r[0].lost, n0,
+                    100.0 * (double)r[0].lost / (double)n0,
+                    (long long)r[1].racers * t->iterations);
+    else if (r[1].lost == 0 && r[2].lost == 0 && r[0].lost == 0)
+        obs_verdict(s, OBS_HOLDS, "interlocked and locked, every increment counted. "
+                    "Unsynchronised, no update happened to be lost this time (the children "
+                    "overlapped for %.1f ms): the race did not bite, which is luck, not "
+                    "correctness; run again, or with more --iterations.", r[0].overlap_ms);
+    else
+        obs_verdict(s, OBS_FAILS, "lost updates: %lld unsynchronised, %lld interlocked, %lld "
+                    "locked; the last two must be 0.", r[0].lost, r[1].lost, r[2].lost);
+}
