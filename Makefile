@@ -4,7 +4,7 @@
 #   make ARCH=i686       build 32-bit into build/i686/
 #   make check           build and run the Check suites under Wine (installs what is missing);
 #                        the tour's JSON is validated against docs/tour.schema.json
-#   make demo            build and run the guided tour under Wine (docs/tour.md)
+#   make demo            build and run the guided tour under Wine (README: "The tour")
 #   make bench           measure against the baselines (x86_64; bench/setup.sh installs Boost)
 #   make deps            install the toolchain, Wine and Check (scripts/install-deps.sh)
 #   make fuzz            libFuzzer + ASan + UBSan on dll/validate.c, natively (FUZZ_RUNS runs)
@@ -218,7 +218,7 @@ check:
 	scripts/run-tests.sh $(ARCH)   # it closes with Check's summary and "N passed, N failed, N skipped"
 	@scripts/check-tour-json.sh --quiet $(B)/tour-json/*.json
 
-# The guided tour (docs/tour.md): DEMO_PROCS children of memscope.exe, and step 6 with a
+# The guided tour (README.md, "The tour"): DEMO_PROCS children of memscope.exe, and step 6 with a
 # mapping backed by the file build/<arch>/tour-file.bin.  Needs no Check, only MinGW and Wine.
 DEMO_PROCS ?= 3
 demo:

@@ -6,9 +6,12 @@
  *   image's .data section (copy-on-write pages), so it counts per process;
  * - a global in the PE section ".shared", marked SHARED by GCC's `shared` attribute (MSVC:
  *   #pragma data_seg and /SECTION:.shared,RWS): one copy for every process that loads this
- *   DLL file.  It must be initialised, or GCC puts it in .bss, which is not shared.  Unlike
- *   the mapping it has no name, no security and no layout check: any process that loads the
- *   DLL can write it, which is why the named mapping is the recommended way.
+ *   DLL file.  It must be initialised, or GCC puts it in .bss, which is not shared.  It is a
+ *   section object too, made by the loader from the DLL file, but it has no name, no
+ *   security and no layout check: any process that can load the DLL, in any logon session,
+ *   can read and write it.  Microsoft's security guidance forbids shipping a DLL with a
+ *   shared writable section.  It is here as a demonstration only: NEVER SHIP THIS; share
+ *   through a named file mapping with a security descriptor, as the rest of this DLL does.
  */
 #include "internal.h"
 

@@ -72,9 +72,8 @@ fi
 
 arch=${1:-x86_64}
 dir="$top/build/$arch"
-if [ "$arch" = i686 ] &&
-   ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | grep -q 'ok installed'; }; then
-    echo "check-tour-json: SKIP: the i686 tour needs wine32, not installed on this machine"
+if [ "$arch" = i686 ] && ! why=$("$top/scripts/can-run-i686.sh"); then
+    echo "check-tour-json: SKIP: the i686 tour: a 32-bit program cannot run here: $why"
     exit 0
 fi
 [ -f "$dir/memscope.exe" ] || { say "$dir/memscope.exe is not built (make ARCH=$arch)"; exit 1; }

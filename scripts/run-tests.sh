@@ -18,8 +18,8 @@ arch=${1:-x86_64}
 exe="$top/build/$arch/memscope_tests.exe"
 [ -f "$exe" ] || { echo "run-tests: $exe is not built (make ARCH=$arch tests)" >&2; exit 1; }
 
-if [ "$arch" = i686 ] && ! { dpkg-query -W -f='${Status}' wine32 2>/dev/null | grep -q 'ok installed'; }; then
-    echo "run-tests: SKIP: i686 tests need wine32, which is not installed on this machine" \
+if [ "$arch" = i686 ] && ! why=$("$top/scripts/can-run-i686.sh"); then
+    echo "run-tests: SKIP: the i686 suites: a 32-bit program cannot run here: $why" \
          "(the i686 build was checked statically by scripts/check-pe.sh; the installed" \
          "clients are built but not run by scripts/test-install.sh)"
     exit 0

@@ -10,7 +10,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:-x86_64}
 if [ "$arch" != x86_64 ]; then
-    echo "test-launcher: SKIP: the launcher is tested with x86_64 (this machine runs no 32-bit programs)"
+    echo "test-launcher: SKIP: the launcher is tested with the x86_64 build only"
     exit 0
 fi
 command -v tmux >/dev/null || { echo "test-launcher: FAIL: tmux is missing (scripts/install-deps.sh installs it)"; exit 1; }

@@ -1,5 +1,5 @@
 /*
- * test_scope.c: the seed's claims across real processes.  Each test gives its children a
+ * test_scope.c: the article's claims across real processes.  Each test gives its children a
  * block name of its own; a child that must stay attached while others run is held at a gate
  * (mst_start_held) until the test releases it.
  */
