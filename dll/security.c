@@ -51,16 +51,21 @@ DWORD ms_sec_init(void)
 
     if (g_user_known)
         return ERROR_SUCCESS;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
-        err = GetLastError();
-        ms_log_win32("sec-token", "OpenProcessToken", err);
-        token = NULL;
-        goto done;
-    }
-    if (!GetTokenInformation(token, TokenUser, &info, sizeof info, &got)) {
-        err = GetLastError();
-        ms_log_win32("sec-user", "GetTokenInformation", err);
-        goto done;
+    /* The process token's pseudo-handle (GetCurrentProcessToken, Windows 8 and later):
+     * no handle to open and close, two wineserver round trips fewer at every attach.
+     * Windows 7 refuses it: then the token is opened. */
+    if (!GetTokenInformation((HANDLE)(LONG_PTR)-4, TokenUser, &info, sizeof info, &got)) {
+        if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+            err = GetLastError();
+            ms_log_win32("sec-token", "OpenProcessToken", err);
+            token = NULL;
+            goto done;
+        }
+        if (!GetTokenInformation(token, TokenUser, &info, sizeof info, &got)) {
+            err = GetLastError();
+            ms_log_win32("sec-user", "GetTokenInformation", err);
+            goto done;
+        }
     }
     if (!CopySid(sizeof g_user.bytes, &g_user.sid, info.tu.User.Sid)) {
         err = GetLastError();
