@@ -135,7 +135,6 @@ void ms_lock_detach(MEMSCOPE_BLOCK *b, BOOL process_terminating);
 DWORD ms_lock_event_status(const WCHAR **failed);
 
 /* mutexlock.c */
-DWORD ms_mutex_open(void);
 void ms_mutex_close(void);
 /* notify.c */
 DWORD ms_notify_open(void);

@@ -147,22 +147,20 @@ static void accept_block(MEMSCOPE_BLOCK *view, BOOL may_reclaim)
     ms_g.pending = NULL;
     ms_g.status = ERROR_SUCCESS;
     g_reason = MS_OK;
-    ms_mutex_open();
     ms_notify_open();     /* before the registry: attaching is a change watchers show */
     ms_reg_attach(may_reclaim);
 }
 
 /* ms_map_attach: DLL_PROCESS_ATTACH, under the loader lock: only what must happen before
  * the host's first call.  Creates or opens the named mapping, maps it, checks it and, for a
- * valid block, opens the baseline's named mutex and the change event and registers the
- * process.  A block whose creator has not published it yet is left mapped in ms_g.pending
+ * valid block, opens the change event and registers the process.  A block whose creator has not published it yet is left mapped in ms_g.pending
  * for the first call to wait for (ms_map_complete): no wait here.  OUT: ms_g.  On failure
  * ms_g.block stays NULL, the status says why, and not one byte of an existing block has
  * been written.
  *
  * Under the loader lock this calls only kernel32 (GetProcessTimes, TlsAlloc,
- * GetEnvironmentVariableW, CreateFileMappingW, MapViewOfFile, VirtualQuery, CreateMutexW,
- * CreateEventW, SetEvent, GetModuleFileNameW, Interlocked*) and advapi32's token and
+ * GetEnvironmentVariableW, CreateFileMappingW, MapViewOfFile, VirtualQuery, CreateEventW,
+ * SetEvent, GetModuleFileNameW, Interlocked*) and advapi32's token and
  * security-descriptor functions (static imports, initialised before us: security.c says
  * why they are safe), plus memcpy.  It formats nothing, logs nothing (ms_log_defer keeps
  * the lines for the first call), waits for nothing and loads nothing.

@@ -368,20 +368,22 @@ MEMSCOPE_API DWORD WINAPI MemscopeUnlock(void);
 MEMSCOPE_API DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue);
 
 /* MemscopeMutexLock: the classic way, kept as the baseline (dll/mutexlock.c): waits at most
- * timeoutMs (INFINITE allowed) for the named mutex "<mapping name>.mutex", which every
- * attached process opens at attach (so its abandoned state outlives its holder).  Every
- * call is a system call (under Wine a wineserver round trip, ~10^4 times the block's lock).
- * The mutex is owned by the calling *thread* and is recursive (each lock needs its unlock);
- * it guards nothing by itself: it is the caller's to use.
+ * timeoutMs (INFINITE allowed) for the named mutex "<mapping name>.mutex", which a process
+ * opens at its first MemscopeMutexLock/Unlock.  Every call is a system call (under Wine a
+ * wineserver round trip, ~10^4 times the block's lock).  The mutex is owned by the calling
+ * *thread* and is recursive (each lock needs its unlock); it guards nothing by itself: it is
+ * the caller's to use.  Like every named object it lives only while some process has it
+ * open: if its holder dies while no other process has opened it, its abandoned state dies
+ * too (the block's own lock has no such gap).
  * Returns ERROR_SUCCESS (held); ERROR_ABANDONED_WAIT_0 (held, but its previous owner ended
  * without releasing it: WAIT_ABANDONED, repair what it guarded); ERROR_TIMEOUT (not held);
- * a block error; CreateMutexW's error at attach (e.g. ERROR_INVALID_HANDLE when the name
- * belongs to another kind of object, ERROR_INVALID_OWNER when another user made it);
+ * a block error; CreateMutexW's error at the first call (e.g. ERROR_INVALID_HANDLE when the
+ * name belongs to another kind of object, ERROR_INVALID_OWNER when another user made it);
  * WaitForSingleObject's error. */
 MEMSCOPE_API DWORD WINAPI MemscopeMutexLock(DWORD timeoutMs);
 
 /* MemscopeMutexUnlock: releases the named mutex once.  Errors: ERROR_NOT_OWNER (the calling
- * thread does not hold it: nothing changed); a block error; CreateMutexW's error at attach. */
+ * thread does not hold it: nothing changed); a block error; CreateMutexW's error. */
 MEMSCOPE_API DWORD WINAPI MemscopeMutexUnlock(void);
 
 /* MemscopeRacyIncrement: adds 1 to the block's `racy` field by a plain read, add, write,

@@ -9,23 +9,28 @@
  * wineserver (55-100 us here), where the block's lock costs one interlocked operation when
  * uncontended.  Unlike the block's lock it is owned by a *thread* and is recursive.
  *
- * Every attached process opens the mutex at attach, not on first use: a named object lives
- * only as long as some process holds a handle to it.  Were it opened lazily, a holder killed
- * while the other attached processes had never touched the mutex would take the mutex, and
- * its "abandoned" state, with it, while the data it guards lives on in the block: the next
- * locker would create a fresh mutex and never learn that the data may be half updated.
+ * Opened by the processes that use it, at their first call, not at every attach: a named
+ * mutex costs a create and an owner check (two wineserver round trips) and a close, which
+ * every process would pay for a baseline few of them use.  The price is the classic named
+ * mutex's own weakness, which this baseline shows rather than hides: a named object lives
+ * only while some process holds a handle to it.  If the holder is killed while no other
+ * process has the mutex open, the mutex, and its abandoned state, die with it, while the
+ * data it guarded lives on in the block; the next process creates a fresh, free mutex and
+ * is never told.  (The block's own lock, lock.c, lives in the block and has no such gap.)
  */
 #include <wchar.h>
 
 #include "internal.h"
 
-static HANDLE g_mutex;   /* this process's handle, from attach to detach */
+static HANDLE g_mutex;   /* this process's handle, from its first use to detach */
+static INIT_ONCE g_mutex_once = INIT_ONCE_STATIC_INIT;
 
-/* ms_mutex_open: creates or opens the named mutex "<mapping name>.mutex" (DllMain, attach),
- * with the mapping's DACL.  Returns ERROR_SUCCESS, the descriptor's or CreateMutexW's error,
+/* mutex_open: creates or opens the named mutex "<mapping name>.mutex" (the first call of
+ * MemscopeMutexLock or MemscopeMutexUnlock), with the mapping's DACL.  Returns
+ * ERROR_SUCCESS, the descriptor's or CreateMutexW's error,
  * or ERROR_INVALID_OWNER (an existing mutex of another owner: not used); the exports then
  * return it. */
-DWORD ms_mutex_open(void)
+static DWORD mutex_open(void)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
     ms_sec_attr attr;
@@ -63,12 +68,22 @@ void ms_mutex_close(void)
     g_mutex = NULL;
 }
 
-/* Returns the handle, or NULL with *err set: the block's error, or why it could not be
- * opened at attach. */
+static BOOL CALLBACK open_once(PINIT_ONCE once, void *param, void **context)
+{
+    (void)once;
+    (void)param;
+    (void)context;
+    mutex_open();
+    return TRUE;
+}
+
+/* Returns the handle, opening the mutex on first use, or NULL with *err set: the block's
+ * error, or why the mutex could not be opened. */
 static HANDLE mutex_handle(DWORD *err)
 {
     if (ms_block(err) == NULL)
         return NULL;
+    InitOnceExecuteOnce(&g_mutex_once, open_once, NULL, NULL);
     if (g_mutex == NULL)
         *err = ms_g.mutex_status;
     return g_mutex;
