@@ -137,8 +137,7 @@ DWORD ms_lock_event_status(const WCHAR **failed);
 /* mutexlock.c */
 void ms_mutex_close(void);
 /* notify.c */
-DWORD ms_notify_open(void);
-void ms_notify_close(void);
+void ms_notify_close(BOOL process_terminating);
 void ms_notify_signal(void);
 
 /* registry.c */

@@ -147,20 +147,19 @@ static void accept_block(MEMSCOPE_BLOCK *view, BOOL may_reclaim)
     ms_g.pending = NULL;
     ms_g.status = ERROR_SUCCESS;
     g_reason = MS_OK;
-    ms_notify_open();     /* before the registry: attaching is a change watchers show */
     ms_reg_attach(may_reclaim);
 }
 
 /* ms_map_attach: DLL_PROCESS_ATTACH, under the loader lock: only what must happen before
  * the host's first call.  Creates or opens the named mapping, maps it, checks it and, for a
- * valid block, opens the change event and registers the process.  A block whose creator has not published it yet is left mapped in ms_g.pending
+ * valid block, registers the process.  A block whose creator has not published it yet is left mapped in ms_g.pending
  * for the first call to wait for (ms_map_complete): no wait here.  OUT: ms_g.  On failure
  * ms_g.block stays NULL, the status says why, and not one byte of an existing block has
  * been written.
  *
  * Under the loader lock this calls only kernel32 (GetProcessTimes, TlsAlloc,
- * GetEnvironmentVariableW, CreateFileMappingW, MapViewOfFile, VirtualQuery, CreateEventW,
- * SetEvent, GetModuleFileNameW, Interlocked*) and advapi32's token and
+ * GetEnvironmentVariableW, CreateFileMappingW, MapViewOfFile, VirtualQuery, CreateEventW and
+ * SetEvent (only while a watcher watches: notify.c), GetModuleFileNameW, Interlocked*) and advapi32's token and
  * security-descriptor functions (static imports, initialised before us: security.c says
  * why they are safe), plus memcpy.  It formats nothing, logs nothing (ms_log_defer keeps
  * the lines for the first call), waits for nothing and loads nothing.
@@ -357,12 +356,12 @@ void ms_map_detach(BOOL process_terminating)
     ms_log_defer(TRUE);     /* what fails now is kept, not formatted under the loader lock */
     if (ms_g.block != NULL) {
         ms_lock_detach(ms_g.block, process_terminating);
+        ms_notify_close(process_terminating);   /* no longer a watcher: before the slot */
         ms_reg_detach();
     }
     if (process_terminating)
         return;
     ms_mutex_close();
-    ms_notify_close();
     MEMSCOPE_BLOCK *view = ms_g.block != NULL ? ms_g.block : ms_g.pending;
     if (view != NULL && !UnmapViewOfFile(view))
         ms_log_win32("map-detach-unmap", "UnmapViewOfFile", GetLastError());

@@ -99,8 +99,9 @@ extern "C" {
 #define MEMSCOPE_NAME_ENV       L"MEMSCOPE_NAME"
 #define MEMSCOPE_NAME_MAX       200u        /* longest mapping name, in WCHARs */
 /* The block's change event is named "<mapping name>.changed": a named manual-reset event the
- * DLL sets when the text or the list of attached processes changes (not on counter
- * increments).  A watcher resets it, reads the block, and waits on it again. */
+ * DLL sets, while someone watches (MemscopeChangeEvent), when the text or the list of
+ * attached processes changes (not on counter increments).  A watcher resets it, reads the
+ * block, and waits on it again. */
 #define MEMSCOPE_CHANGED_SUFFIX L".changed"
 
 /* Header: what a process checks before it trusts (or writes) one byte of the block. */
@@ -177,7 +178,9 @@ typedef struct MEMSCOPE_BLOCK {
     uint8_t  pad1[48];       /*   208 zero */
     LONG     text_pub;       /*   256 [lock, atomic] bit 0: the published text buffer; bits
                                      1-31: how many texts were published (wraps) */
-    uint8_t  pad2[60];       /*   260 zero */
+    LONG     watchers;       /*   260 [atomic] processes watching the change event
+                                     (MemscopeChangeEvent); 0: nobody is signalled */
+    uint8_t  pad2[56];       /*   264 zero */
     MEMSCOPE_TEXTBUF texts[2]; /* 320 [pub] the two text buffers */
     uint8_t  pad3[64];       /*  8640 zero */
     MEMSCOPE_SLOT slots[MEMSCOPE_SLOTS];   /* 8704 the registry, 128 bytes a slot */
@@ -218,6 +221,7 @@ MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, counter, 128);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, racy, 192);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, locked_total, 200);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, text_pub, 256);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, watchers, 260);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, texts, 320);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, texts[1], 4480);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_BLOCK, slots, 8704);
@@ -338,6 +342,16 @@ MEMSCOPE_API DWORD WINAPI MemscopeImageCounters(LONG *pGlobal, LONG *pSection);
  * to whole pages by the system).
  * Errors: ERROR_INVALID_PARAMETER (ppView NULL); a block error. */
 MEMSCOPE_API DWORD WINAPI MemscopeViewAddress(void **ppView, SIZE_T *pcbView);
+
+/* MemscopeChangeEvent: OUT *phEvent: a handle (the caller's to close) to the block's change
+ * event "<name>.changed", a manual-reset event every process sets when it changes the text
+ * or attaches or detaches, from now on: the call counts this process as a watcher (until it
+ * detaches), and processes signal only while someone watches.  Reset it before reading the
+ * block, then wait on it.  Errors: ERROR_INVALID_PARAMETER (phEvent NULL);
+ * ERROR_INVALID_HANDLE (the event could not be created or opened: another kind of object,
+ * another owner or a DACL under its name; the status log says which); DuplicateHandle's
+ * error; a block error. */
+MEMSCOPE_API DWORD WINAPI MemscopeChangeEvent(HANDLE *phEvent);
 
 /* MemscopeAttachedCount: OUT *pCount: processes attached to the block now.  Slots left by
  * processes that died without detaching (TerminateProcess) are reclaimed first, so the count

@@ -130,7 +130,6 @@ static void draw(const MEMSCOPE_INFO *info, unsigned long frame, const char *rea
 int watch_main(int argc, char **argv)
 {
     MEMSCOPE_INFO info = { .cbSize = sizeof info };
-    WCHAR name[MEMSCOPE_NAME_MAX + 16];
     HANDLE in = GetStdHandle(STD_INPUT_HANDLE), out = GetStdHandle(STD_OUTPUT_HANDLE);
     HANDLE changed = NULL, reader = NULL, waits[3];
     CONSOLE_SCREEN_BUFFER_INFO csbi;
@@ -149,12 +148,11 @@ int watch_main(int argc, char **argv)
         return host_fail("attaching to the block", info.status);
     if ((g_quit = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
         return host_fail("CreateEventW", GetLastError());
-    /* The DLL created or opened the event when it attached; open it by name, like any
-     * program that wants to know when the block changes. */
-    swprintf(name, ARRAYSIZE(name), L"%ls%ls", info.name, MEMSCOPE_CHANGED_SUFFIX);
-    changed = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name);
-    if (changed == NULL) {
-        rc = host_fail("OpenEventW(<block>.changed)", GetLastError());
+    /* Asking for the event makes this process a watcher: from now on, every process that
+     * changes the block sets it (with no watcher, nobody pays for a SetEvent). */
+    if ((err = MemscopeChangeEvent(&changed)) != ERROR_SUCCESS) {
+        changed = NULL;
+        rc = host_fail("MemscopeChangeEvent", err);
         goto cleanup;
     }
     if (!SetConsoleCtrlHandler(on_ctrl, TRUE)) {

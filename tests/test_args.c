@@ -189,6 +189,7 @@ static DWORD r_status_max(void)
 /* Lock */
 static DWORD r_unlock_unheld(void)   { return MemscopeUnlock(); }
 static DWORD r_lockstate_null(void)  { return MemscopeLockState(NULL); }
+static DWORD r_changed_null(void)    { return MemscopeChangeEvent(NULL); }
 static DWORD r_lock_recursive(void)
 {
     ck_assert_uint_eq(MemscopeLock(0), ERROR_SUCCESS);
@@ -284,6 +285,7 @@ static const struct row {
     { "MemscopeLock(0) while held here",       r_lock_recursive,  ERROR_POSSIBLE_DEADLOCK, MUT_BLOCK },
     { "MemscopeLock(INFINITE) when free",      r_lock_infinite,   ERROR_SUCCESS, MUT_BLOCK },
     { "MemscopeLockState(NULL)",               r_lockstate_null,  ERROR_INVALID_PARAMETER, 0 },
+    { "MemscopeChangeEvent(NULL)",             r_changed_null,    ERROR_INVALID_PARAMETER, 0 },
 };
 
 START_TEST(test_bad_argument)

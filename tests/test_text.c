@@ -137,6 +137,32 @@ START_TEST(test_foreign_reader)
 }
 END_TEST
 
+/* The change event: nobody is signalled while nobody watches (the block says watchers 0);
+ * once this process asks for the event, a text set by another process, and its attach and
+ * detach, set it. */
+START_TEST(test_MemscopeChangeEvent)
+{
+    MEMSCOPE_INFO info = { .cbSize = sizeof info };
+    HANDLE ev = NULL;
+    mst_child c;
+    ck_assert_uint_eq(MemscopeGetInfo(&info), ERROR_SUCCESS);
+    const MEMSCOPE_BLOCK *b = info.view;
+    LONG before = b->watchers;
+    ck_assert_uint_eq(MemscopeChangeEvent(&ev), ERROR_SUCCESS);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_int_eq(b->watchers, before + 1);
+    HANDLE again = NULL;                           /* asking twice counts once */
+    ck_assert_uint_eq(MemscopeChangeEvent(&again), ERROR_SUCCESS);
+    ck_assert_int_eq(b->watchers, before + 1);
+    CloseHandle(again);
+    ck_assert(ResetEvent(ev));
+    mst_run(&c, info.name, "set watched");
+    ck_assert_int_eq(mst_num(&c, "set"), ERROR_SUCCESS);
+    ck_assert_uint_eq(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CloseHandle(ev);
+}
+END_TEST
+
 START_TEST(test_MemscopePrivateText)
 {
     WCHAR buf[16];
@@ -167,6 +193,7 @@ Suite *suite_text(void)
     tcase_add_test(tc, test_MemscopeViewAddress);
     tcase_add_test(tc, test_foreign_reader);
     tcase_add_test(tc, test_MemscopePrivateText);
+    tcase_add_test(tc, test_MemscopeChangeEvent);
     suite_add_tcase(s, tc);
     return s;
 }
