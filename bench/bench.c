@@ -5,9 +5,18 @@
  * their ratio, the target and whether it is met.  A benchmark, not a test: nothing here
  * fails on a slow machine, and no test of `make check` is timed.
  *
- *   bench.exe                          run everything (MEMSCOPE_NAME names the block)
+ *   bench.exe [--verbose] [--only GROUP]
+ *       runs everything, or one group of lines (counter, lock, contention, mutex, attach,
+ *       text, mix); --verbose adds every repetition's figures, on stderr.
+ *       MEMSCOPE_NAME names the block.
  *   bench.exe --worker KIND REGION I N GO READY   (internal) one contending process
  *   bench.exe --idle READY STOP                   (internal) a process that only attaches
+ *
+ * KIND is "ours" (memscope's lock in the block) or "boost" (the Boost peer's
+ * interprocess_mutex in the bench's own region).  Every child process is held at a start
+ * barrier: it says it is ready (a named semaphore), then waits on a named manual-reset event
+ * that the parent sets once all of them are ready, so no child's start-up (tens of ms of
+ * CPU under Wine) falls inside another's measurement.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,25 +37,48 @@ void boost_peer_locked_increments(void *mem, volatile long long *counter, long n
 #define N_MUTEX           2000      /* ... named mutex pairs (~100 us each under Wine) */
 #define N_TEXT            200000
 #define N_MIX             200000
-#define N_CONTEND         200000    /* locked increments per contending process */
 #define N_ATTACH          100       /* LoadLibrary + FreeLibrary pairs */
 #define TEXT_CHARS        256
+#define MIN_OVERLAP_PCT   80        /* below this, a contention line measures no contention */
+
+/* The contention lines: processes, and locked increments per process.  Each worker does the
+ * same count, so an unfair lock lets some finish early and the rest run on with less
+ * contention: the runs must be long beside that tail and beside the skew of the wake-ups
+ * (measured here: 2 x 10^6 gave 60-70 % overlap for Boost, 2 x 4 x 10^6 about 80 %,
+ * 2 x 8 x 10^6 about 90 %; 4 and 8 processes overlap more at fewer increments).  A run
+ * then lasts 0.1-0.4 s on an idle machine, several seconds on a loaded one. */
+static const struct { int procs; long n; } g_contend[] = {
+    { 2, 8000000 }, { 4, 2000000 }, { 8, 1000000 },
+};
 
 static LARGE_INTEGER g_freq;
 static bench_region *g_region;
 static char g_region_name[64];
 static MEMSCOPE_BLOCK *g_view;
+static BOOL g_verbose;              /* --verbose: every repetition's figures, on stderr */
 
 static int64_t qpc(void)
 {
     LARGE_INTEGER t;
-    QueryPerformanceCounter(&t);
+    if (!QueryPerformanceCounter(&t))
+        bench_die("QueryPerformanceCounter", GetLastError());
     return t.QuadPart;
 }
 
 static double ns_since(int64_t t0, long n)
 {
     return (double)(qpc() - t0) * 1e9 / (double)g_freq.QuadPart / (double)n;
+}
+
+static double seconds(int64_t counts)
+{
+    return (double)counts / (double)g_freq.QuadPart;
+}
+
+/* A fraction as a whole percentage, rounded: what the line prints is what it is judged by. */
+static int pct(double f)
+{
+    return (int)(f * 100 + 0.5);
 }
 
 static void check(const char *call, DWORD err)
@@ -69,23 +101,53 @@ static double median(const double *v, int n)
     return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/* One result line.  lower_is_better: the target is ratio <= target; else ratio >= target. */
+/* One result line: the medians of a and b, their ratio, the target and the verdict.
+ * lower_is_better: the target is ratio <= target, else ratio >= target; target 0: none
+ * (the line is context).  refused, if not NULL, replaces the ratio and the verdict: the
+ * run did not measure what the line claims (it says why).  note, if not NULL, follows. */
 static void report(const char *what, const double *a, const double *b, const char *unit,
-                   double target, BOOL lower_is_better)
+                   double target, BOOL lower_is_better, const char *refused,
+                   const char *note)
 {
-    double ma = median(a, BENCH_REPS), mb = median(b, BENCH_REPS), ratio = ma / mb;
-    BOOL met = lower_is_better ? ratio <= target : ratio >= target;
-    if (target <= 0) {                      /* shown for context, judged against nothing */
-        printf("%-58s %11.1f %11.1f %-8s %9.2fx\n", what, ma, mb, unit, ratio);
-        fflush(stdout);
-        return;
-    }
-    printf("%-58s %11.1f %11.1f %-8s %9.2fx  %s %6.1fx  %s\n", what, ma, mb, unit, ratio,
-           lower_is_better ? "<=" : ">=", target, met ? "met" : "MISSED");
+    double ma = median(a, BENCH_REPS), mb = median(b, BENCH_REPS);
+    char ratio[32] = "-", goal[32] = "no target", verdict[96] = "";
+    if (refused == NULL && mb > 0)
+        snprintf(ratio, sizeof ratio, "%.2fx", ma / mb);
+    if (target > 0)
+        snprintf(goal, sizeof goal, "%s %6.1fx", lower_is_better ? "<=" : ">=", target);
+    if (refused != NULL)
+        snprintf(verdict, sizeof verdict, "%s", refused);
+    else if (target > 0 && mb > 0)
+        snprintf(verdict, sizeof verdict, "%s",
+                 (lower_is_better ? ma / mb <= target : ma / mb >= target) ? "met" : "MISSED");
+    printf("%-56s %11.1f %11.1f %-6s %9s  %-9s  %s%s%s\n", what, ma, mb, unit, ratio, goal,
+           verdict, note != NULL ? "  " : "", note != NULL ? note : "");
     fflush(stdout);
 }
 
 /* ---- child processes ---------------------------------------------------------------- */
+
+/* Waits at most ms for h; anything but WAIT_OBJECT_0 ends the bench, named by what. */
+static void wait_for(HANDLE h, DWORD ms, const char *what)
+{
+    DWORD r = WaitForSingleObject(h, ms);
+    if (r == WAIT_FAILED)
+        bench_die(what, GetLastError());
+    if (r != WAIT_OBJECT_0)
+        bench_die(what, r == WAIT_TIMEOUT ? WAIT_TIMEOUT : ERROR_ABANDONED_WAIT_0);
+}
+
+static void close_handle(HANDLE h)
+{
+    if (!CloseHandle(h))
+        bench_die("CloseHandle", GetLastError());
+}
+
+static void set_event(HANDLE h)
+{
+    if (!SetEvent(h))
+        bench_die("SetEvent", GetLastError());
+}
 
 static HANDLE spawn(const char *args)
 {
@@ -106,7 +168,7 @@ static HANDLE spawn(const char *args)
         fprintf(stderr, "bench: CreateProcessA: internal error, retrying\n");
         Sleep(200);
     }
-    CloseHandle(pi.hThread);
+    close_handle(pi.hThread);
     return pi.hProcess;
 }
 
@@ -115,8 +177,7 @@ static void reap(HANDLE *p, int n)
 {
     for (int i = 0; i < n; i++) {
         DWORD code = 1;
-        if (WaitForSingleObject(p[i], 60000) != WAIT_OBJECT_0)
-            bench_die("WaitForSingleObject(child)", WAIT_TIMEOUT);
+        wait_for(p[i], 60000, "WaitForSingleObject(child)");
         if (!GetExitCodeProcess(p[i], &code))
             bench_die("GetExitCodeProcess", GetLastError());
         if (code != 0) {
@@ -124,7 +185,7 @@ static void reap(HANDLE *p, int n)
                     (unsigned long)code);
             ExitProcess(1);
         }
-        CloseHandle(p[i]);
+        close_handle(p[i]);
     }
 }
 
@@ -147,35 +208,85 @@ static HANDLE named_semaphore(const char *name)
 static void wait_n(HANDLE sem, int n)
 {
     for (int i = 0; i < n; i++)
-        if (WaitForSingleObject(sem, 60000) != WAIT_OBJECT_0)
-            bench_die("WaitForSingleObject(ready)", WAIT_TIMEOUT);
+        wait_for(sem, 60000, "WaitForSingleObject(ready)");
 }
 
-/* Worker: says it is ready, waits for GO, does n locked increments (ours or Boost's), and
- * records when it started and finished. */
-static int worker(char **argv)
+/* The start barrier of a run: children count themselves in on `ready` (a semaphore), then
+ * wait on `go` (a manual-reset event), which the parent sets once all are in.  Names are
+ * new for every run, so a late child of one run cannot pass the next run's barrier. */
+typedef struct barrier {
+    char go_name[64], ready_name[64];
+    HANDLE go, ready;
+} barrier;
+
+static void barrier_make(barrier *b)
 {
-    const char *kind = argv[0];
-    bench_region *r = bench_region_open(argv[1]);
-    int i = atoi(argv[2]);
-    long n = atol(argv[3]);
-    HANDLE go = OpenEventA(SYNCHRONIZE, FALSE, argv[4]);
-    HANDLE ready = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, argv[5]);
-    if (go == NULL || ready == NULL)
-        bench_die("OpenEventA/OpenSemaphoreA", GetLastError());
+    static int round;
+    snprintf(b->go_name, sizeof b->go_name, "Local\\memscope-bench-go-%lu-%d",
+             (unsigned long)GetCurrentProcessId(), round);
+    snprintf(b->ready_name, sizeof b->ready_name, "Local\\memscope-bench-ready-%lu-%d",
+             (unsigned long)GetCurrentProcessId(), round++);
+    b->go = named_event(b->go_name, TRUE);
+    b->ready = named_semaphore(b->ready_name);
+}
+
+/* Parent: waits until n children are in, then lets them all go at once. */
+static void barrier_release(barrier *b, int n)
+{
+    wait_n(b->ready, n);
+    set_event(b->go);
+}
+
+static void barrier_close(barrier *b)
+{
+    close_handle(b->go);
+    close_handle(b->ready);
+}
+
+/* Child: counts itself in and waits for the parent's go. */
+static void barrier_wait(const char *go_name, const char *ready_name)
+{
+    HANDLE go = OpenEventA(SYNCHRONIZE, FALSE, go_name);
+    if (go == NULL)
+        bench_die("OpenEventA(go)", GetLastError());
+    HANDLE ready = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, ready_name);
+    if (ready == NULL)
+        bench_die("OpenSemaphoreA(ready)", GetLastError());
     if (!ReleaseSemaphore(ready, 1, NULL))
         bench_die("ReleaseSemaphore", GetLastError());
-    if (WaitForSingleObject(go, 60000) != WAIT_OBJECT_0)
-        bench_die("WaitForSingleObject(go)", GetLastError());
-    r->t0[i] = qpc();
-    if (strcmp(kind, "ours") == 0) {
+    wait_for(go, 60000, "WaitForSingleObject(go)");
+    close_handle(go);
+    close_handle(ready);
+}
+
+static BOOL is_ours(const char *kind)
+{
+    if (strcmp(kind, "ours") == 0)
+        return TRUE;
+    if (strcmp(kind, "boost") == 0)
+        return FALSE;
+    fprintf(stderr, "bench: unknown lock kind '%s'\n", kind);
+    ExitProcess(2);
+}
+
+/* Worker: waits at the barrier, does n locked increments (ours or Boost's), and records
+ * when its first one started and its last one ended. */
+static int worker(char **argv)
+{
+    BOOL ours = is_ours(argv[0]);
+    g_region = bench_region_open(argv[1]);
+    int i = atoi(argv[2]);
+    long n = atol(argv[3]);
+    barrier_wait(argv[4], argv[5]);
+    g_region->t0[i] = qpc();
+    if (ours) {
         for (long k = 0; k < n; k++)
             check("MemscopeLockedIncrement", MemscopeLockedIncrement(NULL));
     } else {
-        boost_peer_locked_increments(r->boost_mutex, (volatile long long *)&r->boost_counter,
-                                     n);
+        boost_peer_locked_increments(g_region->boost_mutex,
+                                     (volatile long long *)&g_region->boost_counter, n);
     }
-    r->t1[i] = qpc();
+    g_region->t1[i] = qpc();
     return 0;
 }
 
@@ -183,40 +294,66 @@ static int worker(char **argv)
 static int idle(char **argv)
 {
     HANDLE ready = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, argv[0]);
+    if (ready == NULL)
+        bench_die("OpenSemaphoreA(ready)", GetLastError());
     HANDLE stop = OpenEventA(SYNCHRONIZE, FALSE, argv[1]);
-    if (ready == NULL || stop == NULL)
-        bench_die("OpenSemaphoreA/OpenEventA", GetLastError());
+    if (stop == NULL)
+        bench_die("OpenEventA(stop)", GetLastError());
     check("MemscopeStatus", MemscopeStatus());
     if (!ReleaseSemaphore(ready, 1, NULL))
         bench_die("ReleaseSemaphore", GetLastError());
-    WaitForSingleObject(stop, 120000);
+    wait_for(stop, 120000, "WaitForSingleObject(stop)");
     return 0;
 }
 
-/* P processes doing N_CONTEND locked increments each: operations per microsecond, from the
- * first start to the last finish. */
-static double contend(const char *kind, int procs)
+static int cmp_edge(const void *a, const void *b)
 {
-    static int round;
-    char go_name[64], ready_name[64], args[256];
+    int64_t x = ((const int64_t *)a)[0], y = ((const int64_t *)b)[0];
+    return x < y ? -1 : x > y;
+}
+
+/* The fraction of [first start, last finish] during which two or more of the n intervals
+ * [t0[i], t1[i]] were open: a sweep over their 2n endpoints, sorted by time. */
+static double overlap(const int64_t *t0, const int64_t *t1, int n)
+{
+    int64_t edge[2 * BENCH_MAX_WORKERS][2];          /* time, +1 (start) or -1 (end) */
+    for (int i = 0; i < n; i++) {
+        edge[2 * i][0] = t0[i];
+        edge[2 * i][1] = 1;
+        edge[2 * i + 1][0] = t1[i];
+        edge[2 * i + 1][1] = -1;
+    }
+    qsort(edge, (size_t)(2 * n), sizeof edge[0], cmp_edge);
+    int64_t both = 0, open = 0;
+    for (int k = 0; k < 2 * n; k++) {
+        if (k > 0 && open >= 2)
+            both += edge[k][0] - edge[k - 1][0];
+        open += edge[k][1];
+    }
+    int64_t span = edge[2 * n - 1][0] - edge[0][0];
+    return span > 0 ? (double)both / (double)span : 0;
+}
+
+/* procs processes doing n locked increments each.  OUT *ops_us: increments per
+ * microsecond, from the first start to the last finish; *overlap_out: the fraction of that
+ * time during which two or more of them were incrementing. */
+static void contend(BOOL ours, int procs, long n, double *ops_us, double *overlap_out)
+{
+    char args[256];
     HANDLE p[BENCH_MAX_WORKERS];
-    snprintf(go_name, sizeof go_name, "Local\\memscope-bench-go-%lu-%d",
-             (unsigned long)GetCurrentProcessId(), round);
-    snprintf(ready_name, sizeof ready_name, "Local\\memscope-bench-ready-%lu-%d",
-             (unsigned long)GetCurrentProcessId(), round++);
-    HANDLE go = named_event(go_name, TRUE), ready = named_semaphore(ready_name);
+    barrier b;
     MEMSCOPE_LOCK_STATE before, after;
+    barrier_make(&b);
     check("MemscopeLockState", MemscopeLockState(&before));
     int64_t boost_before = g_region->boost_counter;
     for (int i = 0; i < procs; i++) {
-        snprintf(args, sizeof args, "--worker %s %s %d %d %s %s", kind, g_region_name, i,
-                 N_CONTEND, go_name, ready_name);
+        snprintf(args, sizeof args, "--worker %s %s %d %ld %s %s", ours ? "ours" : "boost",
+                 g_region_name, i, n, b.go_name, b.ready_name);
         p[i] = spawn(args);
     }
-    wait_n(ready, procs);
-    if (!SetEvent(go))
-        bench_die("SetEvent", GetLastError());
+    barrier_release(&b, procs);
     reap(p, procs);
+    barrier_close(&b);
     int64_t t0 = g_region->t0[0], t1 = g_region->t1[0];
     for (int i = 1; i < procs; i++) {
         t0 = g_region->t0[i] < t0 ? g_region->t0[i] : t0;
@@ -224,18 +361,26 @@ static double contend(const char *kind, int procs)
     }
     /* Not a test, but a throughput that lost updates would be a lie: check the totals. */
     check("MemscopeLockState", MemscopeLockState(&after));
-    int64_t want = (int64_t)procs * N_CONTEND;
-    int64_t got = strcmp(kind, "ours") == 0 ? after.lockedTotal - before.lockedTotal
-                                           : g_region->boost_counter - boost_before;
+    int64_t want = (int64_t)procs * n;
+    int64_t got = ours ? after.lockedTotal - before.lockedTotal
+                       : g_region->boost_counter - boost_before;
     if (got != want) {
-        fprintf(stderr, "bench: %s: %lld increments counted, %lld made\n", kind,
-                (long long)got, (long long)want);
+        fprintf(stderr, "bench: %s lock, %d processes: %lld increments counted, %lld made: "
+                "a lost update\n", ours ? "our" : "Boost's", procs, (long long)got,
+                (long long)want);
         ExitProcess(1);
     }
-    CloseHandle(go);
-    CloseHandle(ready);
-    double us = (double)(t1 - t0) * 1e6 / (double)g_freq.QuadPart;
-    return (double)want / us;
+    *ops_us = (double)want / (seconds(t1 - t0) * 1e6);
+    *overlap_out = overlap(g_region->t0, g_region->t1, procs);
+    if (g_verbose) {
+        fprintf(stderr, "  %-5s %d x %ld: %.1f ms, %.1f ops/us, overlap %d%%; per worker "
+                "(ms from the first start): ", ours ? "ours" : "boost", procs, n,
+                seconds(t1 - t0) * 1e3, *ops_us, pct(*overlap_out));
+        for (int i = 0; i < procs; i++)
+            fprintf(stderr, " %.1f-%.1f", seconds(g_region->t0[i] - t0) * 1e3,
+                    seconds(g_region->t1[i] - t0) * 1e3);
+        fprintf(stderr, "\n");
+    }
 }
 
 /* ---- the measurements ------------------------------------------------------------------ */
@@ -369,14 +514,14 @@ static void scaling(double *two, double *many, int *attached_two, int *attached_
         check("MemscopeAttachedCount", MemscopeAttachedCount(&n));
         attached_many[k] = (int)n;
         many[k] = op_mix();
-        SetEvent(s2);
+        set_event(s2);
         reap(extra, EXTRA);
-        CloseHandle(s2);
+        close_handle(s2);
     }
-    SetEvent(s1);
+    set_event(s1);
     reap(one, 1);
-    CloseHandle(s1);
-    CloseHandle(ready);
+    close_handle(s1);
+    close_handle(ready);
 }
 
 /* Runs attach.exe in MODE (warm: advapi32 already loaded; cold: not), see bench/attach.c. */
@@ -393,22 +538,52 @@ static void attach_bench(const char *mode, double *ours, double *empty)
              BENCH_REPS, N_ATTACH, mode);
     if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, dir, &si, &pi))
         bench_die("CreateProcessA(attach.exe)", GetLastError());
-    CloseHandle(pi.hThread);
+    close_handle(pi.hThread);
     reap(&pi.hProcess, 1);
     memcpy(ours, g_region->attach_ours, BENCH_REPS * sizeof *ours);
     memcpy(empty, g_region->attach_empty, BENCH_REPS * sizeof *empty);
 }
 
+static BOOL is_group(const char *name)
+{
+    static const char *const groups[] = { "counter", "lock",   "contention",
+                                          "mutex",   "attach", "text",       "mix" };
+    for (size_t i = 0; i < ARRAYSIZE(groups); i++)
+        if (strcmp(name, groups[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* Whether the group of lines `name` runs (all do unless --only names another). */
+static const char *g_only;
+static BOOL wanted(const char *name)
+{
+    return g_only == NULL || strcmp(g_only, name) == 0;
+}
+
 int main(int argc, char **argv)
 {
-    QueryPerformanceFrequency(&g_freq);
+    if (!QueryPerformanceFrequency(&g_freq))
+        bench_die("QueryPerformanceFrequency", GetLastError());
     if (argc >= 8 && strcmp(argv[1], "--worker") == 0)
         return worker(argv + 2);
     if (argc >= 4 && strcmp(argv[1], "--idle") == 0)
         return idle(argv + 2);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--verbose") == 0) {
+            g_verbose = TRUE;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc && is_group(argv[i + 1])) {
+            g_only = argv[++i];
+        } else {
+            fprintf(stderr, "usage: bench.exe [--verbose] [--only counter|lock|contention|"
+                    "mutex|attach|text|mix]\n");
+            return 2;
+        }
+    }
 
-    double a[BENCH_REPS], b[BENCH_REPS], c[BENCH_REPS];
+    double a[BENCH_REPS], b[BENCH_REPS], c[BENCH_REPS], d[BENCH_REPS];
     int att2[BENCH_REPS], att32[BENCH_REPS];
+    char what[96], note[160], refused[96];
     SIZE_T cb;
     WCHAR text[TEXT_CHARS];
 
@@ -432,51 +607,77 @@ int main(int argc, char **argv)
 
     printf("memscope bench: each figure the median of %d repetitions, the two sides "
            "interleaved\n", BENCH_REPS);
-    printf("%-58s %11s %11s %-8s %10s  %-9s  %s\n", "measure (A / B)", "A", "B", "unit",
-           "A/B", "target", "");
+    printf("%-56s %11s %11s %-6s %9s  %-9s  %s\n", "measure (A / B)", "A", "B", "unit",
+           "A/B", "target", "verdict");
 
-    for (int k = 0; k < BENCH_REPS; k++) {
-        a[k] = op_counter();
-        b[k] = op_raw_interlocked();
-    }
-    report("shared counter accessor / raw InterlockedIncrement64", a, b, "ns/op", 1.3, TRUE);
-
-    for (int k = 0; k < BENCH_REPS; k++) {
-        a[k] = op_lock(N_FAST);
-        b[k] = op_boost_lock();
-    }
-    report("lock+unlock uncontended / Boost interprocess_mutex", a, b, "ns/op", 1.0, TRUE);
-
-    for (int procs = 2; procs <= 4; procs += 2) {
-        char what[96];
+    if (wanted("counter")) {
         for (int k = 0; k < BENCH_REPS; k++) {
-            a[k] = contend("ours", procs);
-            b[k] = contend("boost", procs);
+            a[k] = op_counter();
+            b[k] = op_raw_interlocked();
         }
+        report("shared counter accessor / raw InterlockedIncrement64", a, b, "ns/op", 1.3,
+               TRUE, NULL, NULL);
+    }
+
+    if (wanted("lock")) {
+        for (int k = 0; k < BENCH_REPS; k++) {
+            a[k] = op_lock(N_FAST);
+            b[k] = op_boost_lock();
+        }
+        report("lock+unlock uncontended / Boost interprocess_mutex", a, b, "ns/op", 1.1, TRUE,
+               NULL, NULL);
+    }
+
+    /* Locked increments: throughput, and how much of each run really was contended. */
+    for (size_t j = 0; wanted("contention") && j < ARRAYSIZE(g_contend); j++) {
+        int procs = g_contend[j].procs;
+        for (int k = 0; k < BENCH_REPS; k++) {
+            contend(TRUE, procs, g_contend[j].n, &a[k], &c[k]);
+            contend(FALSE, procs, g_contend[j].n, &b[k], &d[k]);
+        }
+        double ov = median(c, BENCH_REPS), ovb = median(d, BENCH_REPS);
+        double worst = ov < ovb ? ov : ovb;
         snprintf(what, sizeof what, "locked increments, %d processes: ours / Boost", procs);
-        report(what, a, b, "ops/us", 1.0, FALSE);
+        snprintf(note, sizeof note, "overlap %d%% (ours %d%%, Boost %d%%)",
+                 pct(worst), pct(ov), pct(ovb));
+        snprintf(refused, sizeof refused, "not measuring contention (overlap %d%%)",
+                 pct(worst));
+        report(what, a, b, "ops/us", 1.0, FALSE, pct(worst) < MIN_OVERLAP_PCT ? refused : NULL, note);
     }
 
-    for (int k = 0; k < BENCH_REPS; k++) {
-        a[k] = op_mutex();
-        b[k] = op_lock(N_FAST);
+    if (wanted("mutex")) {
+        for (int k = 0; k < BENCH_REPS; k++) {
+            a[k] = op_mutex();
+            b[k] = op_lock(N_FAST);
+        }
+        report("named mutex / our lock, uncontended", a, b, "ns/op", 1000.0, FALSE, NULL,
+               NULL);
     }
-    report("named mutex / our lock, uncontended", a, b, "ns/op", 1000.0, FALSE);
 
-    attach_bench("warm", a, b);
-    report("attach: LoadLibrary+FreeLibrary memscope.dll / empty", a, b, "ns/op", 1.5, TRUE);
-    attach_bench("cold", a, b);
-    report("  (no target) the same, advapi32 not yet loaded", a, b, "ns/op", 0, TRUE);
-
-    for (int k = 0; k < BENCH_REPS; k++) {
-        a[k] = op_text();
-        b[k] = op_memcpy();
+    if (wanted("attach")) {
+        attach_bench("warm", a, b);
+        report("attach: LoadLibrary+FreeLibrary memscope.dll / empty", a, b, "ns/op", 1.5,
+               TRUE, NULL, NULL);
+        attach_bench("cold", a, b);
+        report("  the same, advapi32 not yet loaded (context)", a, b, "ns/op", 0, TRUE, NULL,
+               NULL);
     }
-    report("shared text read, 256 chars / memcpy of the same", a, b, "ns/op", 3.0, TRUE);
 
-    scaling(c, a, att2, att32);
-    report("op mix with 32 processes attached / with 2", a, c, "ns/op", 2.0, TRUE);
-    printf("(op mix: counter increment + lock/unlock + 256-char text read; attached counts "
-           "seen: %d and %d)\n", att32[0], att2[0]);
+    if (wanted("text")) {
+        for (int k = 0; k < BENCH_REPS; k++) {
+            a[k] = op_text();
+            b[k] = op_memcpy();
+        }
+        report("shared text read, 256 chars / memcpy of the same", a, b, "ns/op", 3.0, TRUE,
+               NULL, NULL);
+    }
+
+    if (wanted("mix")) {
+        scaling(c, a, att2, att32);
+        snprintf(note, sizeof note, "attached: %d and %d", att32[0], att2[0]);
+        report("op mix with 32 processes attached / with 2", a, c, "ns/op", 2.0, TRUE, NULL,
+               note);
+        printf("(op mix: counter increment + lock/unlock + 256-char text read)\n");
+    }
     return 0;
 }

@@ -17,8 +17,9 @@ typedef struct bench_region {
     uint8_t boost_mutex[64];        /* Boost's interprocess_mutex, on a cache line of its own */
     volatile int64_t boost_counter; /* incremented under it */
     uint8_t pad[56];
-    int64_t t0[BENCH_MAX_WORKERS];  /* QueryPerformanceCounter when worker i started */
-    int64_t t1[BENCH_MAX_WORKERS];  /* ... and when it finished */
+    int64_t t0[BENCH_MAX_WORKERS];  /* QueryPerformanceCounter just before worker i's first
+                                       locked increment */
+    int64_t t1[BENCH_MAX_WORKERS];  /* ... and just after its last one */
     double attach_ours[BENCH_MAX_REPS];  /* attach.exe: ns per LoadLibrary+FreeLibrary */
     double attach_empty[BENCH_MAX_REPS];
 } bench_region;
