@@ -176,7 +176,7 @@ $(BB)/memscope.dll: $(B)/memscope.dll | $(BB)
 $(BB):
 	mkdir -p $@
 
-# BENCH_ARGS: bench.exe's options, e.g. BENCH_ARGS='--verbose --only contention' (every
+# BENCH_ARGS: bench.exe's options, e.g. BENCH_ARGS='--verbose --only waiters' (every
 # repetition's figures on stderr, one group of lines).
 BENCH_ARGS ?=
 bench:

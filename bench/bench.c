@@ -6,10 +6,12 @@
  * fails on a slow machine, and no test of `make check` is timed.
  *
  *   bench.exe [--verbose] [--only GROUP]
- *       runs everything, or one group of lines (counter, lock, contention, mutex, attach,
- *       text, mix); --verbose adds every repetition's figures, on stderr.
+ *       runs everything, or one group of lines (counter, lock, contention, waiters, mutex,
+ *       attach, text, mix); --verbose adds every repetition's figures, on stderr.
  *       MEMSCOPE_NAME names the block.
  *   bench.exe --worker KIND REGION I N GO READY   (internal) one contending process
+ *   bench.exe --holder KIND REGION GO READY       (internal) the waiter line's lock holder
+ *   bench.exe --waiter KIND REGION I GO READY     (internal) one of its waiters
  *   bench.exe --idle READY STOP                   (internal) a process that only attaches
  *
  * KIND is "ours" (memscope's lock in the block) or "boost" (the Boost peer's
@@ -40,6 +42,10 @@ void boost_peer_locked_increments(void *mem, volatile long long *counter, long n
 #define N_ATTACH          100       /* LoadLibrary + FreeLibrary pairs */
 #define TEXT_CHARS        256
 #define MIN_OVERLAP_PCT   80        /* below this, a contention line measures no contention */
+#define MIN_HELD_PCT      80        /* below this, the waiter line measures no waiting */
+#define HOLD_MS           20        /* the waiter line: the holder keeps the lock this long */
+#define HOLD_RUN_MS       1500      /* ... again and again for this long */
+#define WAITERS           3         /* ... while this many processes queue for it */
 
 /* The contention lines: processes, and locked increments per process.  Each worker does the
  * same count, so an unfair lock lets some finish early and the rest run on with less
@@ -269,6 +275,199 @@ static BOOL is_ours(const char *kind)
     ExitProcess(2);
 }
 
+static void lock_kind(BOOL ours)
+{
+    if (ours)
+        check("MemscopeLock", MemscopeLock(INFINITE));
+    else
+        boost_peer_lock(g_region->boost_mutex);
+}
+
+static void unlock_kind(BOOL ours)
+{
+    if (ours)
+        check("MemscopeUnlock", MemscopeUnlock());
+    else
+        boost_peer_unlock(g_region->boost_mutex);
+}
+
+/* This process's user + kernel CPU time so far, from GetProcessTimes (100 ns units). */
+static int64_t cpu_now(void)
+{
+    FILETIME created, exited, kernel, user;
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
+        bench_die("GetProcessTimes", GetLastError());
+    ULARGE_INTEGER k = { .u = { kernel.dwLowDateTime, kernel.dwHighDateTime } };
+    ULARGE_INTEGER u = { .u = { user.dwLowDateTime, user.dwHighDateTime } };
+    return (int64_t)(k.QuadPart + u.QuadPart);
+}
+
+/* ---- CPU time to the nanosecond, under Wine ----------------------------------------------
+ * Under Wine, GetProcessTimes advances in whole Linux clock ticks (10 ms here, measured): a
+ * waiter that burns 5 ms in a run reads 0 or 10.  Linux keeps each thread's CPU time in
+ * nanoseconds (the first field of /proc/PID/task/TID/schedstat), which a Wine process can
+ * read through drive Z: once it knows its Linux pid.  Wine has no call that tells it, so a
+ * process looks for its own arguments (which carry the run's unique names) in
+ * /proc/N/cmdline.  (Z:\proc\self would be wineserver: see wineserver_cpu_ns.)  Where any of
+ * this fails (on Windows, say), the line falls back to GetProcessTimes and says why;
+ * g_linux_why keeps the reason, and a child copies it into the region. */
+static char g_linux_why[256];
+
+static void linux_fail(const char *call, const char *what, DWORD err)
+{
+    char msg[160] = "";
+    FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
+                   msg, sizeof msg, NULL);
+    msg[strcspn(msg, "\r\n")] = 0;
+    snprintf(g_linux_why, sizeof g_linux_why, "%s(%s) failed: %s (%lu)", call, what, msg,
+             (unsigned long)err);
+}
+
+/* Reads up to cap - 1 bytes of a (small, /proc) file, NULs turned into spaces. */
+static BOOL read_proc(const char *path, char *buf, DWORD cap)
+{
+    DWORD n = 0;
+    HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        linux_fail("CreateFileA", path, GetLastError());
+        return FALSE;
+    }
+    BOOL ok = ReadFile(h, buf, cap - 1, &n, NULL);
+    if (!ok)
+        linux_fail("ReadFile", path, GetLastError());
+    close_handle(h);
+    for (DWORD i = 0; i < n; i++)
+        buf[i] = buf[i] == 0 ? ' ' : buf[i];
+    buf[ok ? n : 0] = 0;
+    return ok;
+}
+
+/* Calls fn(name, ctx) for each numeric entry of the folder dir ("Z:\proc", ...). */
+static BOOL each_number(const char *dir, void (*fn)(const char *, void *), void *ctx)
+{
+    char pattern[MAX_PATH];
+    WIN32_FIND_DATAA fd;
+    snprintf(pattern, sizeof pattern, "%s\\*", dir);
+    HANDLE f = FindFirstFileA(pattern, &fd);
+    if (f == INVALID_HANDLE_VALUE) {
+        linux_fail("FindFirstFileA", pattern, GetLastError());
+        return FALSE;
+    }
+    do {
+        if (fd.cFileName[0] != 0 && strspn(fd.cFileName, "0123456789") == strlen(fd.cFileName))
+            fn(fd.cFileName, ctx);
+    } while (FindNextFileA(f, &fd));
+    DWORD err = GetLastError();
+    if (!FindClose(f))
+        bench_die("FindClose", GetLastError());
+    if (err != ERROR_NO_MORE_FILES) {
+        linux_fail("FindNextFileA", pattern, err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+typedef struct pid_search { const char *args; char pid[16]; int matches; } pid_search;
+
+static void match_cmdline(const char *pid, void *ctx)
+{
+    pid_search *s = ctx;
+    char path[64], cmd[1024];
+    snprintf(path, sizeof path, "Z:\\proc\\%s\\cmdline", pid);
+    if (read_proc(path, cmd, sizeof cmd) && strstr(cmd, s->args) != NULL) {
+        snprintf(s->pid, sizeof s->pid, "%s", pid);
+        s->matches++;
+    }
+}
+
+/* OUT pid: this process's Linux pid, found by its arguments (from " --" on).  FALSE if it
+ * was not found exactly once. */
+static BOOL linux_pid(char *pid, size_t cap)
+{
+    pid_search s = { .args = strstr(GetCommandLineA(), " --") };
+    if (s.args == NULL) {
+        snprintf(g_linux_why, sizeof g_linux_why, "no arguments to look for in /proc");
+        return FALSE;
+    }
+    s.args++;
+    if (!each_number("Z:\\proc", match_cmdline, &s))
+        return FALSE;
+    if (s.matches != 1) {
+        snprintf(g_linux_why, sizeof g_linux_why, "%d processes in /proc have our arguments",
+                 s.matches);
+        return FALSE;
+    }
+    snprintf(pid, cap, "%s", s.pid);
+    return TRUE;
+}
+
+typedef struct cpu_sum { const char *pid; int64_t ns; BOOL ok; } cpu_sum;
+
+static void add_thread_cpu(const char *tid, void *ctx)
+{
+    cpu_sum *c = ctx;
+    char path[96], stat[256];
+    long long ns;
+    snprintf(path, sizeof path, "Z:\\proc\\%s\\task\\%s\\schedstat", c->pid, tid);
+    if (!read_proc(path, stat, sizeof stat) || sscanf(stat, "%lld", &ns) != 1) {
+        c->ok = FALSE;                  /* a thread that just ended: try again */
+        return;
+    }
+    c->ns += ns;
+}
+
+/* OUT *ns: the CPU time of all threads of Linux process pid ("self": wineserver). */
+static BOOL linux_cpu_ns(const char *pid, int64_t *ns)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "Z:\\proc\\%s\\task", pid);
+    for (int tries = 0; tries < 3; tries++) {
+        cpu_sum c = { .pid = pid, .ok = TRUE };
+        if (!each_number(dir, add_thread_cpu, &c))
+            return FALSE;
+        if (c.ok) {
+            *ns = c.ns;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* OUT *ns: wineserver's CPU time.  Wine looks a path up in the calling process but has
+ * wineserver open it, so Z:\proc\self\... names the client in the lookup and the server in
+ * the open: only files that exist in both, like /proc/self/stat and /proc/self/schedstat,
+ * can be read this way, and they are the server's.  wineserver has one thread (checked). */
+static BOOL wineserver_cpu_ns(int64_t *ns)
+{
+    char stat[1024], sched[256];
+    const char *name, *after;
+    int threads = 0;
+    long long n;
+    if (!read_proc("Z:\\proc\\self\\stat", stat, sizeof stat) ||
+        !read_proc("Z:\\proc\\self\\schedstat", sched, sizeof sched))
+        return FALSE;
+    /* pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+     * utime stime cutime cstime priority nice num_threads: the 18th field after the comm. */
+    name = strchr(stat, '(');
+    after = strrchr(stat, ')');
+    if (name == NULL || after == NULL || strncmp(name + 1, "wineserver", 10) != 0) {
+        snprintf(g_linux_why, sizeof g_linux_why, "Z:\\proc\\self is not wineserver: %.40s",
+                 stat);
+        return FALSE;
+    }
+    for (int field = 0; field < 18 && after != NULL; field++)
+        after = strchr(after + 1, ' ');
+    if (after == NULL || sscanf(after, "%d", &threads) != 1 || threads != 1 ||
+        sscanf(sched, "%lld", &n) != 1) {
+        snprintf(g_linux_why, sizeof g_linux_why, "wineserver's /proc entry: %d threads",
+                 threads);
+        return FALSE;
+    }
+    *ns = n;
+    return TRUE;
+}
+
 /* Worker: waits at the barrier, does n locked increments (ours or Boost's), and records
  * when its first one started and its last one ended. */
 static int worker(char **argv)
@@ -287,6 +486,75 @@ static int worker(char **argv)
                                      (volatile long long *)&g_region->boost_counter, n);
     }
     g_region->t1[i] = qpc();
+    return 0;
+}
+
+/* Holder: takes the lock before it counts itself in (so the waiters find it held from
+ * the first instant), then for HOLD_RUN_MS keeps it HOLD_MS at a time (Sleep while
+ * holding), unlocks, and takes it again at once.  Before its last unlock it sets `stop`.
+ * Records how long it held the lock in all, and its run. */
+static int holder(char **argv)
+{
+    BOOL ours = is_ours(argv[0]);
+    g_region = bench_region_open(argv[1]);
+    lock_kind(ours);
+    barrier_wait(argv[2], argv[3]);
+    int64_t server0 = -1, server1;
+    if (!wineserver_cpu_ns(&server0))
+        server0 = -1;
+    int64_t start = qpc(), end = start + g_freq.QuadPart * HOLD_RUN_MS / 1000, got = start;
+    int64_t held = 0, holds = 0;
+    for (;;) {
+        Sleep(HOLD_MS);
+        int64_t now = qpc();
+        held += now - got;
+        holds++;
+        if (now >= end) {
+            InterlockedExchange(&g_region->stop, 1);
+            unlock_kind(ours);
+            break;
+        }
+        unlock_kind(ours);
+        lock_kind(ours);
+        got = qpc();
+    }
+    g_region->hold_t0 = start;
+    g_region->hold_t1 = qpc();
+    g_region->server_ns = server0 >= 0 && wineserver_cpu_ns(&server1) ? server1 - server0 : -1;
+    if (g_region->server_ns < 0)
+        memcpy(g_region->linux_why, g_linux_why, sizeof g_region->linux_why);
+    g_region->held = held;
+    g_region->holds = holds;
+    return 0;
+}
+
+/* Waiter: acquires and releases the lock in a loop until the holder says stop; records the
+ * time it spent inside lock calls, the CPU its process used meanwhile, and how many times it
+ * got the lock. */
+static int waiter(char **argv)
+{
+    BOOL ours = is_ours(argv[0]);
+    g_region = bench_region_open(argv[1]);
+    int i = atoi(argv[2]);
+    char pid[16];
+    int64_t ns0 = -1, ns1;
+    if (!linux_pid(pid, sizeof pid) || !linux_cpu_ns(pid, &ns0))  /* before the barrier */
+        ns0 = -1;
+    barrier_wait(argv[3], argv[4]);
+    int64_t cpu0 = cpu_now(), waited = 0, acquired = 0;
+    while (!g_region->stop) {
+        int64_t t = qpc();
+        lock_kind(ours);
+        waited += qpc() - t;
+        acquired++;
+        unlock_kind(ours);
+    }
+    g_region->cpu_100ns[i] = cpu_now() - cpu0;
+    g_region->cpu_ns[i] = ns0 >= 0 && linux_cpu_ns(pid, &ns1) ? ns1 - ns0 : -1;
+    if (g_region->cpu_ns[i] < 0)
+        memcpy(g_region->linux_why, g_linux_why, sizeof g_region->linux_why);
+    g_region->wait_counts[i] = waited;
+    g_region->acquired[i] = acquired;
     return 0;
 }
 
@@ -381,6 +649,66 @@ static void contend(BOOL ours, int procs, long n, double *ops_us, double *overla
                     seconds(g_region->t1[i] - t0) * 1e3);
         fprintf(stderr, "\n");
     }
+}
+
+/* What one run of the waiter line found. */
+typedef struct waiting {
+    double cpu;         /* the waiters' CPU (ms) per second they spent waiting (inside lock
+                           calls), all waiters together */
+    BOOL linux_clock;   /* cpu is from Linux's nanosecond clock (else GetProcessTimes) */
+    double server;      /* wineserver's CPU (ms) per second of the run, -1 if unknown */
+    double held;        /* the fraction of its run the holder held the lock */
+    double acquired;    /* the waiters' acquisitions per second of the run */
+} waiting;
+
+/* One holder and WAITERS waiters, all released at once. */
+static waiting waiters_run(BOOL ours)
+{
+    char args[256];
+    HANDLE p[WAITERS + 1];
+    barrier b;
+    waiting w = { .linux_clock = TRUE };
+    barrier_make(&b);
+    InterlockedExchange(&g_region->stop, 0);
+    snprintf(args, sizeof args, "--holder %s %s %s %s", ours ? "ours" : "boost",
+             g_region_name, b.go_name, b.ready_name);
+    p[0] = spawn(args);
+    for (int i = 0; i < WAITERS; i++) {
+        snprintf(args, sizeof args, "--waiter %s %s %d %s %s", ours ? "ours" : "boost",
+                 g_region_name, i, b.go_name, b.ready_name);
+        p[i + 1] = spawn(args);
+    }
+    barrier_release(&b, WAITERS + 1);
+    reap(p, WAITERS + 1);
+    barrier_close(&b);
+    int64_t cpu_100ns = 0, cpu_ns = 0, waited = 0, acquired = 0;
+    for (int i = 0; i < WAITERS; i++) {
+        cpu_100ns += g_region->cpu_100ns[i];
+        cpu_ns += g_region->cpu_ns[i];
+        w.linux_clock &= g_region->cpu_ns[i] >= 0;
+        waited += g_region->wait_counts[i];
+        acquired += g_region->acquired[i];
+    }
+    double run = seconds(g_region->hold_t1 - g_region->hold_t0);
+    double cpu_ms = w.linux_clock ? (double)cpu_ns / 1e6 : (double)cpu_100ns / 1e4;
+    w.cpu = waited > 0 ? cpu_ms / seconds(waited) : 0;
+    w.server = g_region->server_ns >= 0 && run > 0 ? (double)g_region->server_ns / 1e6 / run
+                                                    : -1;
+    w.held = run > 0 ? seconds(g_region->held) / run : 0;
+    w.acquired = run > 0 ? (double)acquired / run : 0;
+    if (g_verbose) {
+        fprintf(stderr, "  %-5s run %.0f ms, held %.0f ms in %lld holds (%d%%), wineserver "
+                "%.1f ms; per waiter (CPU ms Linux / GetProcessTimes, waited ms, "
+                "acquisitions):", ours ? "ours" : "boost", run * 1e3,
+                seconds(g_region->held) * 1e3, (long long)g_region->holds, pct(w.held),
+                (double)g_region->server_ns / 1e6);
+        for (int i = 0; i < WAITERS; i++)
+            fprintf(stderr, "  %.2f / %.0f, %.0f, %lld", (double)g_region->cpu_ns[i] / 1e6,
+                    (double)g_region->cpu_100ns[i] / 1e4,
+                    seconds(g_region->wait_counts[i]) * 1e3, (long long)g_region->acquired[i]);
+        fprintf(stderr, "\n");
+    }
+    return w;
 }
 
 /* ---- the measurements ------------------------------------------------------------------ */
@@ -546,7 +874,7 @@ static void attach_bench(const char *mode, double *ours, double *empty)
 
 static BOOL is_group(const char *name)
 {
-    static const char *const groups[] = { "counter", "lock",   "contention",
+    static const char *const groups[] = { "counter", "lock",   "contention", "waiters",
                                           "mutex",   "attach", "text",       "mix" };
     for (size_t i = 0; i < ARRAYSIZE(groups); i++)
         if (strcmp(name, groups[i]) == 0)
@@ -567,6 +895,10 @@ int main(int argc, char **argv)
         bench_die("QueryPerformanceFrequency", GetLastError());
     if (argc >= 8 && strcmp(argv[1], "--worker") == 0)
         return worker(argv + 2);
+    if (argc >= 6 && strcmp(argv[1], "--holder") == 0)
+        return holder(argv + 2);
+    if (argc >= 7 && strcmp(argv[1], "--waiter") == 0)
+        return waiter(argv + 2);
     if (argc >= 4 && strcmp(argv[1], "--idle") == 0)
         return idle(argv + 2);
     for (int i = 1; i < argc; i++) {
@@ -576,12 +908,13 @@ int main(int argc, char **argv)
             g_only = argv[++i];
         } else {
             fprintf(stderr, "usage: bench.exe [--verbose] [--only counter|lock|contention|"
-                    "mutex|attach|text|mix]\n");
+                    "waiters|mutex|attach|text|mix]\n");
             return 2;
         }
     }
 
     double a[BENCH_REPS], b[BENCH_REPS], c[BENCH_REPS], d[BENCH_REPS];
+    double e[BENCH_REPS], f[BENCH_REPS];
     int att2[BENCH_REPS], att32[BENCH_REPS];
     char what[96], note[160], refused[96];
     SIZE_T cb;
@@ -589,8 +922,10 @@ int main(int argc, char **argv)
 
     check("MemscopeStatus", MemscopeStatus());
     check("MemscopeViewAddress", MemscopeViewAddress((void **)&g_view, &cb));
-    snprintf(g_region_name, sizeof g_region_name, "Local\\memscope-bench-region-%lu",
-             (unsigned long)GetCurrentProcessId());
+    /* Unique on the machine, not only in this prefix: a waiter finds itself in /proc by
+     * its arguments, which carry this name. */
+    snprintf(g_region_name, sizeof g_region_name, "Local\\memscope-bench-region-%lu-%llu",
+             (unsigned long)GetCurrentProcessId(), (unsigned long long)qpc());
     HANDLE hr = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
                                    sizeof(bench_region), g_region_name);
     if (hr == NULL)
@@ -643,6 +978,44 @@ int main(int argc, char **argv)
         snprintf(refused, sizeof refused, "not measuring contention (overlap %d%%)",
                  pct(worst));
         report(what, a, b, "ops/us", 1.0, FALSE, pct(worst) < MIN_OVERLAP_PCT ? refused : NULL, note);
+    }
+
+    /* Waiter CPU: what waiting for a lock held in long stretches costs the waiters. */
+    if (wanted("waiters")) {
+        waiting w[2][BENCH_REPS];
+        BOOL linux_clock = TRUE, server = TRUE;
+        for (int k = 0; k < BENCH_REPS; k++) {
+            w[0][k] = waiters_run(TRUE);
+            w[1][k] = waiters_run(FALSE);
+        }
+        for (int k = 0; k < BENCH_REPS; k++) {
+            a[k] = w[0][k].cpu, b[k] = w[1][k].cpu;
+            c[k] = w[0][k].held, d[k] = w[1][k].held;
+            e[k] = w[0][k].acquired, f[k] = w[1][k].acquired;
+            linux_clock &= w[0][k].linux_clock && w[1][k].linux_clock;
+            server &= w[0][k].server >= 0 && w[1][k].server >= 0;
+        }
+        double held = median(c, BENCH_REPS), heldb = median(d, BENCH_REPS);
+        double worst = held < heldb ? held : heldb;
+        snprintf(what, sizeof what, "waiter CPU per s waited, %d waiters: ours / Boost",
+                 WAITERS);
+        snprintf(note, sizeof note, "holder held %d%% / %d%%; waiters got it %.0f / %.0f "
+                 "times/s", pct(held), pct(heldb), median(e, BENCH_REPS),
+                 median(f, BENCH_REPS));
+        snprintf(refused, sizeof refused, "not measuring waiting (holder held %d%%)",
+                 pct(worst));
+        report(what, a, b, "ms/s", 0.2, TRUE, pct(worst) < MIN_HELD_PCT ? refused : NULL, note);
+        if (server) {
+            for (int k = 0; k < BENCH_REPS; k++)
+                c[k] = w[0][k].server, d[k] = w[1][k].server;
+            report("  wineserver's CPU per s of those runs (context)", c, d, "ms/s", 0, TRUE,
+                   NULL, NULL);
+        }
+        printf("  (waited: time inside lock calls; CPU: %s)\n", linux_clock
+               ? "Linux's nanosecond clock of each waiter's threads, /proc/PID/task/*/schedstat"
+               : "GetProcessTimes, in 10 ms steps under Wine");
+        if (!linux_clock || !server)
+            printf("  (a Linux clock was not readable: %s)\n", g_region->linux_why);
     }
 
     if (wanted("mutex")) {
