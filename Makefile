@@ -189,6 +189,9 @@ $(BB)/memscope.dll: $(B)/memscope.dll | $(BB)
 $(BB):
 	mkdir -p $@
 
+# BENCH_ARGS: bench.exe's options, e.g. BENCH_ARGS='--verbose --only waiters' (every
+# repetition's figures on stderr, one group of lines).
+BENCH_ARGS ?=
 bench:
 ifneq ($(ARCH),x86_64)
 	@echo "make bench: x86_64 only (the Boost peer is built with x86_64-w64-mingw32-g++)"; exit 1
@@ -198,7 +201,7 @@ endif
 	    || scripts/install-deps.sh $(ARCH)
 	$(MAKE) bench-build
 	cd $(BB) && MEMSCOPE_NAME='Local\memscope-bench' \
-	    $(CURDIR)/scripts/wine-run.sh --timeout 900 ./bench.exe
+	    $(CURDIR)/scripts/wine-run.sh --timeout 900 ./bench.exe $(BENCH_ARGS)
 
 # The tour's JSON is checked against docs/tour.schema.json twice: a tour run here, and
 # every tour the tests ran (they save each document in $(B)/tour-json/); that last check

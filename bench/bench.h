@@ -17,8 +17,23 @@ typedef struct bench_region {
     uint8_t boost_mutex[64];        /* Boost's interprocess_mutex, on a cache line of its own */
     volatile int64_t boost_counter; /* incremented under it */
     uint8_t pad[56];
-    int64_t t0[BENCH_MAX_WORKERS];  /* QueryPerformanceCounter when worker i started */
-    int64_t t1[BENCH_MAX_WORKERS];  /* ... and when it finished */
+    int64_t t0[BENCH_MAX_WORKERS];  /* QueryPerformanceCounter just before worker i's first
+                                       locked increment */
+    int64_t t1[BENCH_MAX_WORKERS];  /* ... and just after its last one */
+    /* The waiter-CPU line: one holder keeps the lock most of the time, waiters queue for it. */
+    volatile LONG stop;             /* set by the holder while it holds the lock a last time */
+    int64_t hold_t0, hold_t1;       /* the holder's run: from the start barrier to its last
+                                       unlock (QueryPerformanceCounter) */
+    int64_t held;                   /* counts the holder spent holding the lock, in all */
+    int64_t holds;                  /* how many times it took it */
+    int64_t wait_counts[BENCH_MAX_WORKERS]; /* counts waiter i spent inside lock calls */
+    int64_t cpu_100ns[BENCH_MAX_WORKERS];   /* its user+kernel CPU over its loop, from
+                                               GetProcessTimes (100 ns units) */
+    int64_t cpu_ns[BENCH_MAX_WORKERS];      /* the same from Linux (ns), -1 if unknown */
+    int64_t server_ns;              /* wineserver's CPU during the holder's run (ns), -1 if
+                                       unknown */
+    char linux_why[256];            /* why a child could not read a Linux CPU clock */
+    int64_t acquired[BENCH_MAX_WORKERS];    /* times it got the lock */
     double attach_ours[BENCH_MAX_REPS];  /* attach.exe: ns per LoadLibrary+FreeLibrary */
     double attach_empty[BENCH_MAX_REPS];
 } bench_region;
