@@ -11,18 +11,22 @@
  *   from the caller's own word back to 0, so only the holder can release (anyone else,
  *   another thread of the same process included, gets ERROR_NOT_OWNER), and a holder that
  *   asks again is told ERROR_POSSIBLE_DEADLOCK instead of waiting for itself;
- * - under contention a waiter spins (reading, not writing, the owner word), then yields,
- *   and only then parks on a named auto-reset event ("<name>.lock", opened at the first
- *   park, not in DllMain): a holder keeps the lock for ~100 ns, so a contended lock
- *   usually changes hands within the spin, and a park costs two wineserver round trips
- *   (the wait, and the releaser's SetEvent), ten thousand times the spin;
+ * - under contention a waiter backs off in three stages, each leaving more to the holder:
+ *   it spins a few microseconds reading (not writing) the owner word, yields its core for
+ *   50 us, then sleeps 1 ms between tries for up to 5 ms (MS_LOCK_POLL_MS).  Only then does
+ *   it park on a named auto-reset event ("<name>.lock", opened at the first park, not in
+ *   DllMain), which the releaser must set.  Why not park at once: under Wine a park costs
+ *   two wineserver round trips (the wait, and the releaser's SetEvent: 30-45 us each), and
+ *   the releaser pays its share on the lock's critical path; a sleeping poller costs the
+ *   releaser nothing and leaves it the core and the cache line.  Why park at all: a waiter
+ *   behind a holder that keeps the lock for long then burns no CPU, and is woken at once;
  * - `waiters` counts the parked waiters.  A waiter adds itself *before* its last try and
  *   its wait; a releaser that finds the count above 0 takes one off and sets the event,
  *   so an unlock that nobody waits for pays no SetEvent, and no wake-up is lost (both
  *   sides are full barriers).  A waiter whose wait times out takes itself off.  A waiter
  *   killed while parked is taken off by the next release, at the price of one SetEvent
  *   for nobody: the count never stays wrong;
- * - the owner's liveness is checked by elapsed time (the first time a waiter sleeps, then
+ * - the owner's liveness is checked by elapsed time (the first time a waiter parks, then
  *   every MS_LOCK_CHECK_MS), never by the wait's result: an event that wakes too often (a
  *   squatter's manual-reset event under our name) or never cannot stop the check;
  * - a dead owner (its thread ended, its process died, or its id now names another thread)
@@ -38,13 +42,20 @@
  */
 #include "internal.h"
 
-#define MS_LOCK_SPINS       2000 /* busy reads first (~50 us of `pause`): a holder keeps it
-                                    ~100 ns, so a contended lock changes hands in the spin */
-#define MS_LOCK_YIELDS      64   /* then tries that give the core away (SwitchToThread): on a
-                                    busy machine the holder may be waiting for a core, and a
-                                    yield is a system call but no wineserver round trip,
-                                    unlike the event's wait and SetEvent */
-#define MS_LOCK_CHECK_MS    50   /* how often a sleeping waiter checks the owner's liveness */
+#define MS_LOCK_SPINS       200  /* busy reads first (a few us of `pause`): a holder keeps it
+                                    ~100 ns, so a contended lock often changes hands here */
+#define MS_LOCK_YIELD_US    50   /* then tries that give the core away (SwitchToThread): on a
+                                    busy machine the holder may be waiting for a core */
+#define MS_LOCK_POLL_MS     5    /* then Sleep(1) between tries, for up to 5 ms of waiting:
+                                    the waiter leaves the core and the cache line to the
+                                    holder, and the releaser pays nothing to wake it */
+#define MS_LOCK_CHECK_MS    250  /* how often a parked waiter checks the owner's liveness:
+                                    a check is four system calls (OpenThread, a zero wait,
+                                    GetThreadTimes, CloseHandle), which a waiter behind a
+                                    live holder should not pay 20 times a second; a dead
+                                    owner is still taken over well within a second */
+#define MS_LOCK_NOEVENT_MS  50   /* without a usable event a waiter sleeps this long between
+                                    tries (the status text says "polls every 50 ms") */
 #define MS_LOCK_EARLY_WAKES 8    /* wake-ups in a row that find the lock still held before a
                                     waiter stops trusting the event and sleeps instead */
 
@@ -60,7 +71,7 @@ static volatile LONG64 g_held;
  * no data, only wake-ups, so an unusable one degrades the lock instead of refusing the
  * block: when the name belongs to another kind of object (ERROR_INVALID_HANDLE), its DACL
  * keeps us out (ERROR_ACCESS_DENIED) or an existing event has another owner
- * (ERROR_INVALID_OWNER), waiters sleep MS_LOCK_CHECK_MS at a time, and the status text
+ * (ERROR_INVALID_OWNER), waiters sleep MS_LOCK_NOEVENT_MS at a time, and the status text
  * says why.  A squatter's event can only wake waiters early or never: it cannot break
  * exclusion, which lives in the owner word. */
 static BOOL CALLBACK open_event(PINIT_ONCE once, void *param, void **context)
@@ -164,17 +175,25 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
     if (timeout_ms == 0)                                     /* one try, no mark */
         return take_over(w, me, cur) ? taken(b, me, TRUE) : ERROR_TIMEOUT;
 
-    for (int i = 0; i < MS_LOCK_SPINS + MS_LOCK_YIELDS; i++) {
-        if (i < MS_LOCK_SPINS) {
-            YieldProcessor();
-            if (i % 256 == 255 && timeout_ms != INFINITE &&
-                GetTickCount64() - start >= timeout_ms)
-                break;
-        } else {
-            SwitchToThread();
-            if (timeout_ms != INFINITE && GetTickCount64() - start >= timeout_ms)
-                break;
-        }
+    for (int i = 0; i < MS_LOCK_SPINS; i++) {
+        YieldProcessor();
+        if (looks_free(w) && try_take(w, me, &cur))
+            return taken(b, me, cur != 0);
+    }
+    LARGE_INTEGER freq, t0, t;
+    QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t0);
+    do {
+        SwitchToThread();
+        if (looks_free(w) && try_take(w, me, &cur))
+            return taken(b, me, cur != 0);
+        QueryPerformanceCounter(&t);
+    } while ((t.QuadPart - t0.QuadPart) * 1000000 < MS_LOCK_YIELD_US * freq.QuadPart);
+    for (;;) {
+        ULONGLONG waited = GetTickCount64() - start;
+        if (waited >= MS_LOCK_POLL_MS || (timeout_ms != INFINITE && waited >= timeout_ms))
+            break;
+        Sleep(1);
         if (looks_free(w) && try_take(w, me, &cur))
             return taken(b, me, cur != 0);
     }
@@ -205,7 +224,7 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
                 unpark_one(&b->lock.waiters);
             return verdict == ERROR_ABANDONED_WAIT_0 ? taken(b, me, TRUE) : verdict;
         }
-        DWORD slice = MS_LOCK_CHECK_MS;
+        DWORD slice = ev != NULL ? MS_LOCK_CHECK_MS : MS_LOCK_NOEVENT_MS;
         if (timeout_ms != INFINITE && timeout_ms - waited < slice)
             slice = (DWORD)(timeout_ms - waited);
         if (ev == NULL) {

@@ -111,28 +111,43 @@ void ms_thread_fini(void)
 }
 
 /* ms_thread_self: OUT *word: the calling thread's owner word, MEMSCOPE_OWNER(thread id, tag
- * of its creation time).  The tag is read once per thread (GetThreadTimes: a system call)
- * and kept in TLS (a tag is never 0, so 0 means "not read yet").  Returns ERROR_SUCCESS or
- * GetThreadTimes' error (then *word is 0 and the caller must not take the lock). */
+ * of its creation time).  Read once per thread (GetThreadTimes: a system call) and kept in
+ * TLS: on x86_64 the whole word (a TLS slot holds 64 bits; one TlsGetValue per call), on
+ * i686 the tag, with the id from GetCurrentThreadId.  A tag is never 0, so a slot holding 0
+ * means "not read yet".  Returns ERROR_SUCCESS or GetThreadTimes' error (then *word is 0
+ * and the caller must not take the lock). */
 DWORD ms_thread_self(uint64_t *word)
 {
-    uintptr_t tag = 0;
-    *word = 0;
+    uintptr_t kept = 0;
     if (ms_g.tls != TLS_OUT_OF_INDEXES)
-        tag = (uintptr_t)TlsGetValue(ms_g.tls);
-    if (tag == 0) {
-        FILETIME created, exited, kernel, user;
-        if (MS_HOOK(selftimes) ||
-            !GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) {
-            DWORD err = MS_HOOK(selftimes) ? ERROR_ACCESS_DENIED : GetLastError();
-            ms_log_win32("thread-self", "GetThreadTimes", err);
-            return err;
-        }
-        tag = ms_proc_tag(ft64(created));
-        if (ms_g.tls != TLS_OUT_OF_INDEXES && !TlsSetValue(ms_g.tls, (void *)tag))
-            ms_log_win32("thread-self", "TlsSetValue", GetLastError());
+        kept = (uintptr_t)TlsGetValue(ms_g.tls);
+#ifdef _WIN64
+    if (kept != 0) {
+        *word = kept;
+        return ERROR_SUCCESS;
     }
-    *word = MEMSCOPE_OWNER(GetCurrentThreadId(), tag);
+#else
+    if (kept != 0) {
+        *word = MEMSCOPE_OWNER(GetCurrentThreadId(), kept);
+        return ERROR_SUCCESS;
+    }
+#endif
+    FILETIME created, exited, kernel, user;
+    *word = 0;
+    if (MS_HOOK(selftimes) ||
+        !GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) {
+        DWORD err = MS_HOOK(selftimes) ? ERROR_ACCESS_DENIED : GetLastError();
+        ms_log_win32("thread-self", "GetThreadTimes", err);
+        return err;
+    }
+    *word = MEMSCOPE_OWNER(GetCurrentThreadId(), ms_proc_tag(ft64(created)));
+#ifdef _WIN64
+    kept = (uintptr_t)*word;
+#else
+    kept = MEMSCOPE_OWNER_TAG(*word);
+#endif
+    if (ms_g.tls != TLS_OUT_OF_INDEXES && !TlsSetValue(ms_g.tls, (void *)kept))
+        ms_log_win32("thread-self", "TlsSetValue", GetLastError());
     return ERROR_SUCCESS;
 }
 
