@@ -1,8 +1,20 @@
 /*
  * internal.h: what the DLL's files share inside one process.  Nothing here is exported.
  *
- * Prefixes: ms_log_ (log.c), ms_proc_ and ms_thread_ (process and thread identity,
- * procid.c), ms_hook (testhooks.c), ms_map_ (the mapping,
+ * Files depend only on the files below them, from the bottom up:
+ *   log.c, testhooks.c, validate.c      no other file of the DLL
+ *   block.c                             this process's attachment (ms_g) and ms_block
+ *   procid.c, security.c                identity; descriptors and owner checks
+ *   notify.c, lock.c, mutexlock.c       the change event; the block's lock; the baseline
+ *   text.c, registry.c, counters.c      what the block holds (text.c uses the lock)
+ *   private.c                           the private text (uses text.c's copy helpers)
+ *   mapping.c                           the attachment: DllMain's part and the first call's
+ *   dllmain.c                           the entry point
+ * The lock reports that an owner died; the file whose data it guards decides what repair
+ * means (text.c needs none).
+ *
+ * Prefixes: ms_log_ (log.c), ms_block (block.c), ms_proc_ and ms_thread_ (process and
+ * thread identity, procid.c), ms_hook (testhooks.c), ms_map_ (the mapping,
  * mapping.c), ms_lock_ (lock.c), ms_mutex_ (mutexlock.c), ms_notify_ (notify.c), ms_reg_
  * (registry.c), ms_text_ (text.c), ms_sec_ (object security, security.c).
  */
@@ -41,10 +53,12 @@ typedef struct ms_state {
 
 extern ms_state ms_g;
 
-/* ms_block: finishes the attachment on the first call (ms_map_complete, outside the loader
- * lock), then returns the block if it is usable; else NULL with *err set to the reason.
- * Every export that needs the block starts here.  (mapping.c) */
+/* ms_block: finishes the attachment on the first call (the work mapping.c handed to
+ * ms_block_on_first_call, outside the loader lock), then returns the block if it is
+ * usable; else NULL with *err set to the reason.  Every export that needs the block starts
+ * here.  (block.c) */
 MEMSCOPE_BLOCK *ms_block(DWORD *err);
+void ms_block_on_first_call(PINIT_ONCE_FN fn);
 
 /* Every value another process can write is read once, through these, into a local that is
  * then checked and used: volatile, so the compiler neither reloads it nor keeps a stale
@@ -65,7 +79,7 @@ static inline int64_t ms_load64(const volatile void *p)
 }
 
 /* Copies the kernel32-only way (no CRT call under the loader lock): src, NUL-terminated,
- * then suffix, into dst of cap WCHARs, always terminated.  (mapping.c) */
+ * then suffix, into dst of cap WCHARs, always terminated.  (block.c) */
 void ms_name_join(WCHAR *dst, size_t cap, const WCHAR *src, const WCHAR *suffix);
 
 /* testhooks.c: forced faults, in the test variant only (see testhooks.c). */

@@ -24,8 +24,6 @@ _Static_assert(MS_V_TEXT_MAX == MEMSCOPE_TEXT_MAX, "text max");
  * creator publishes within microseconds; this bound only matters when it died half way. */
 #define MS_PUBLISH_WAIT_MS 2000
 
-ms_state ms_g = { .status = ERROR_INVALID_HANDLE, .slot = (DWORD)-1,
-                  .registration = ERROR_INVALID_HANDLE, .tls = TLS_OUT_OF_INDEXES };
 
 /* Why the attachment failed, for the status text built at the first call. */
 static enum {
@@ -36,20 +34,6 @@ static enum {
     MS_REFUSED      /* an existing block failed its check: ms_g.verdict */
 } g_reason = MS_FAILED_CALL;
 
-static INIT_ONCE g_complete = INIT_ONCE_STATIC_INIT;
-/* 1 once ms_map_complete has run: every later call skips InitOnceExecuteOnce (a call into
- * ntdll) for one plain read, on the path of every export. */
-static volatile LONG g_completed;
-
-void ms_name_join(WCHAR *dst, size_t cap, const WCHAR *src, const WCHAR *suffix)
-{
-    size_t n = 0;
-    for (; *src && n + 1 < cap; src++)
-        dst[n++] = *src;
-    for (; *suffix && n + 1 < cap; suffix++)
-        dst[n++] = *suffix;
-    dst[n] = 0;
-}
 
 /* Records a failed Win32 call as this attachment's status (the text comes later). */
 static void failed(const char *tag, const char *call, const WCHAR *wcall, DWORD err)
@@ -59,6 +43,8 @@ static void failed(const char *tag, const char *call, const WCHAR *wcall, DWORD 
     ms_g.failed_call = wcall;
     g_reason = MS_FAILED_CALL;
 }
+
+static BOOL CALLBACK complete(PINIT_ONCE once, void *param, void **context);
 
 static DWORD verdict_error(ms_verdict v)
 {
@@ -179,6 +165,7 @@ void ms_map_attach(void)
     DWORD err;
 
     ms_log_defer(TRUE);
+    ms_block_on_first_call(complete);   /* the rest of the attachment, outside the lock */
     if ((err = ms_proc_self(&ms_g.self_owner, &ms_g.self_create_time)) != ERROR_SUCCESS) {
         ms_g.status = err;
         ms_g.failed_call = L"GetProcessTimes";
@@ -295,8 +282,8 @@ static void status_text(void)
     t[cap] = 0;
 }
 
-/* ms_map_complete: the rest of the attachment, run once (InitOnceExecuteOnce) by the first
- * call of any export, outside the loader lock: waits (bounded) for a block its creator had
+/* complete: the rest of the attachment, run once (block.c: ms_block) by the first call of
+ * any export, outside the loader lock: waits (bounded) for a block its creator had
  * not published when DllMain ran, and judges it; registers the process if DllMain found
  * every slot taken (reclaiming dead processes' slots first, which takes a liveness check
  * each); builds the status text; writes the log lines DllMain kept. */
@@ -329,20 +316,7 @@ static BOOL CALLBACK complete(PINIT_ONCE once, void *param, void **context)
     }
     status_text();
     ms_log_flush();
-    InterlockedExchange(&g_completed, 1);     /* a full barrier: ms_g is written before */
     return TRUE;
-}
-
-MEMSCOPE_BLOCK *ms_block(DWORD *err)
-{
-    if (!g_completed)
-        InitOnceExecuteOnce(&g_complete, complete, NULL, NULL);
-    if (ms_g.block == NULL) {
-        *err = ms_g.status != ERROR_SUCCESS ? ms_g.status : ERROR_INVALID_HANDLE;
-        return NULL;
-    }
-    *err = ERROR_SUCCESS;
-    return ms_g.block;
 }
 
 /* ms_map_detach: DLL_PROCESS_DETACH, under the loader lock: hands a lock held by one of this
