@@ -49,7 +49,7 @@ typedef struct obs_col {
 
 #define OBS_COLS   12
 #define OBS_ROWS   48
-#define OBS_TABLES 2
+#define OBS_TABLES 3
 #define OBS_NOTES  12
 #define OBS_FACTS  32
 
