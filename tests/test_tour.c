@@ -382,6 +382,16 @@ START_TEST(test_step2_dll_allocates_for_caller)
 }
 END_TEST
 
+/* Step 3's rows: the OpenFileMapping handle is the same section, seen, not assumed: the pid
+ * a child added through a view of it is what the counter grew by in its DllMain view. */
+static void check_step3_row(const char *row, const char *end, int i, const void *ctx)
+{
+    (void)i, (void)ctx;
+    ck_assert_str_eq(field(row, end, "open_by_name"), "\"ERROR_SUCCESS\"");
+    ck_assert_str_eq(field(row, end, "added"), field(row, end, "pid"));
+    ck_assert_str_eq(field(row, end, "seen"), field(row, end, "pid"));
+}
+
 START_TEST(test_step3_named_mapping_created_once)
 {
     const tour_out *t = tour();
@@ -390,7 +400,10 @@ START_TEST(test_step3_named_mapping_created_once)
     ck_assert_int_eq(fnum(t, 3, "openers"), 2);
     ck_assert_str_eq(fact(t, 3, "first_child_created"), "true");    /* a boolean */
     ck_assert_int_eq(fnum(t, 3, "agree_on_creator"), 3);
+    ck_assert_int_eq(fnum(t, 3, "opened_by_name"), 3);
     ck_assert_int_eq(fnum(t, 3, "open_by_name_ok"), 3);
+    ck_assert_int_eq(fnum(t, 3, "same_section_seen"), 3);
+    ck_assert_int_eq(each_row(t, 3, "children", check_step3_row, NULL), 3);
     ck_assert_ptr_nonnull(strstr(fact(t, 3, "name"), "memscope-tour-"));
     assert_result(t, 3, "holds");
 }

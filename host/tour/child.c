@@ -2,6 +2,7 @@
  * child.c: `memscope.exe tour-child`: reads one command a line and runs it (see child.h).
  *
  *   hello                  its attachment: pid, created, creator, view, name, DLL base
+ *   openbyname             step 3: OpenFileMapping by name; is it the same section?
  *   alloc / peek A...      step 1: four allocators / what is at another's numbers here
  *   dllalloc / peektext A  step 2: the DLL allocates / what is at another's text address
  *   view, mapany KB, isfree A, mapat A, unmapfixed, fixedadd V, readviews   step 4's views
@@ -24,19 +25,20 @@
 #define TC_ARGS_MAX 32
 
 static const struct { const char *name; tc_command *run; } tc_commands[] = {
-    { "hello", tc_hello },          { "alloc", tc_alloc },
-    { "peek", tc_peek },            { "dllalloc", tc_dllalloc },
-    { "peektext", tc_peektext },    { "view", tc_view },
-    { "mapany", tc_mapany },        { "isfree", tc_isfree },
-    { "mapat", tc_mapat },          { "unmapfixed", tc_unmapfixed },
-    { "fixedadd", tc_fixedadd },    { "readviews", tc_readviews },
-    { "probe", tc_probe },          { "fileopen", tc_fileopen },
-    { "filewrite", tc_filewrite },  { "fileflushview", tc_fileflushview },
+    { "hello", tc_hello },              { "openbyname", tc_openbyname },
+    { "alloc", tc_alloc },              { "peek", tc_peek },
+    { "dllalloc", tc_dllalloc },        { "peektext", tc_peektext },
+    { "view", tc_view },                { "mapany", tc_mapany },
+    { "isfree", tc_isfree },            { "mapat", tc_mapat },
+    { "unmapfixed", tc_unmapfixed },    { "fixedadd", tc_fixedadd },
+    { "readviews", tc_readviews },      { "probe", tc_probe },
+    { "fileopen", tc_fileopen },        { "filewrite", tc_filewrite },
+    { "fileflushview", tc_fileflushview },
     { "fileflushbuffers", tc_fileflushbuffers },
-    { "fileclose", tc_fileclose },  { "holdopen", tc_holdopen },
-    { "holdunmap", tc_holdunmap },  { "holdclose", tc_holdclose },
-    { "openread", tc_openread },    { "state", tc_state },
-    { "arm", tc_arm },              { "race", tc_race },
+    { "fileclose", tc_fileclose },      { "holdopen", tc_holdopen },
+    { "holdunmap", tc_holdunmap },      { "holdclose", tc_holdclose },
+    { "openread", tc_openread },        { "state", tc_state },
+    { "arm", tc_arm },                  { "race", tc_race },
     { "image", tc_image },
 };
 
