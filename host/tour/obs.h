@@ -73,7 +73,7 @@ typedef struct obs_step {
     const char *claim;
     obs_table table[OBS_TABLES];
     int ntables;
-    char note[OBS_NOTES][320];
+    char note[OBS_NOTES][512];
     int nnotes;
     obs_fact fact[OBS_FACTS];
     int nfacts;
