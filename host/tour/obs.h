@@ -81,7 +81,7 @@ typedef struct obs_step {
     char verdict[800];
 } obs_step;
 
-/* The tour's header: how it ran and the machine's memory geometry (GetSystemInfo). */
+/* The tour's header: how it ran and the memory geometry GetSystemInfo reports. */
 typedef struct obs_header {
     const char *version;
     int procs;
