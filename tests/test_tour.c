@@ -650,6 +650,15 @@ START_TEST(test_tour_survives_a_crashed_child)
 }
 END_TEST
 
+/* How many times what occurs in text. */
+static int count_of(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = strstr(text, what); p != NULL; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
 /* watch: a frame redrawn because the block changed (the named event, not the timer) shows
  * a text another process set; end of file on its stdin stops it cleanly. */
 START_TEST(test_watch_refreshes_on_change)
@@ -680,7 +689,21 @@ START_TEST(test_watch_refreshes_on_change)
     CloseHandle(w.in);                     /* end of file: watch quits */
     w.in = NULL;
     ck_assert_uint_eq(exe_finish(&w), 0);
-    ck_assert_ptr_nonnull(strstr(w.text, "memscope watch: stopped"));
+    ck_assert_int_eq(count_of(w.text, "memscope watch: stopped"), 1);
+    free(w.text);
+}
+END_TEST
+
+/* watch quits on q (its stdin still open) and says so once. */
+START_TEST(test_watch_quits_on_q)
+{
+    exe_run w;
+    DWORD n = 0;
+    exe_start(&w, mst_new_name(), TRUE, "watch");
+    ck_assert_msg(exe_wait_for(&w, "refresh 1 (start)"), "no first frame:\n%s", w.text);
+    ck_assert(WriteFile(w.in, "q", 1, &n, NULL) && n == 1);
+    ck_assert_uint_eq(exe_finish(&w), 0);       /* closes stdin only after it exited */
+    ck_assert_int_eq(count_of(w.text, "memscope watch: stopped"), 1);
     free(w.text);
 }
 END_TEST
@@ -704,6 +727,7 @@ Suite *suite_tour(void)
     tcase_add_test(tc, test_tour_survives_a_hung_child);
     tcase_add_test(tc, test_tour_survives_a_crashed_child);
     tcase_add_test(tc, test_watch_refreshes_on_change);
+    tcase_add_test(tc, test_watch_quits_on_q);
     suite_add_tcase(s, tc);
     return s;
 }
