@@ -10,9 +10,10 @@
  * The DLL is not loaded once for everyone: the loader maps its image into each process
  * that loads it (VirtualQuery says MEM_IMAGE there).  What processes share is the physical
  * pages behind those mappings: the code's, read-only, and the data's until a process writes
- * to them (copy-on-write gives it its own copy).  Whatever the DLL allocates comes from the
- * calling process's heap.  Under Wine the other child finds its own text at the same
- * address, since identical programs get identical heaps there; Windows randomises them.
+ * to them (copy-on-write gives it its own copy; a section marked shared is the exception,
+ * step 8).  Whatever the DLL allocates comes from the calling process's heap.  Under Wine
+ * the other child finds its own text at the same address, since identical programs get
+ * identical heaps there; Windows randomises them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -94,8 +95,8 @@ void step2_dll_alloc(sup_tour *t, obs_step *s)
         obs_note(s, "memscope.dll is mapped at 0x%" PRIx64 " in every child (VirtualQuery "
                  "there: %s). Each process maps the DLL's image into its own address space; "
                  "only the physical pages behind it are shared (the code's, and the data's "
-                 "until a process writes: copy-on-write). What the DLL allocates is per "
-                 "process.", dll0, dll_type);
+                 "until a process writes: copy-on-write, except in a section marked shared, "
+                 "step 8). What the DLL allocates is per process.", dll0, dll_type);
     if (saw_own > 0) {
         char lead[96];
         snprintf(lead, sizeof lead, "%d of %d looks found the looking child's own text at "
