@@ -72,7 +72,6 @@ static long long tc_block_counter(void *view)
 void tc_holdopen(int argc, char **argv)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 1];
-    char ename[32];
     DWORD open_err;
     if (tc_held != NULL) {
         tc_reply_err("holdopen (already holding)", ERROR_ALREADY_INITIALIZED);
@@ -82,6 +81,7 @@ void tc_holdopen(int argc, char **argv)
         !tc_open_block_by_name(name, &tc_held, &tc_held_view, &open_err))
         return;
     if (tc_held == NULL) {
+        char ename[32];
         tc_reply("open=%s", w32_error_name(open_err, ename, sizeof ename));
         return;
     }
@@ -132,7 +132,6 @@ void tc_holdclose(int argc, char **argv)
 void tc_openread(int argc, char **argv)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 1];
-    char ename[32];
     HANDLE h;
     void *view;
     DWORD open_err;
@@ -140,6 +139,7 @@ void tc_openread(int argc, char **argv)
         !tc_open_block_by_name(name, &h, &view, &open_err))
         return;
     if (h == NULL) {
+        char ename[32];
         tc_reply("open=%s", w32_error_name(open_err, ename, sizeof ename));
         return;
     }

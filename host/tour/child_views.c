@@ -159,7 +159,6 @@ void tc_openbyname(int argc, char **argv)
 {
     MEMSCOPE_INFO info = { .cbSize = sizeof info };
     LONGLONG before = 0, after = 0;
-    char ename[32];
     DWORD err;
     (void)argc, (void)argv;
     if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS) {
@@ -168,6 +167,7 @@ void tc_openbyname(int argc, char **argv)
     }
     HANDLE h = OpenFileMappingW(FILE_MAP_READ | FILE_MAP_WRITE, FALSE, info.name);
     if (h == NULL) {
+        char ename[32];
         tc_reply("open=%s", w32_error_name(GetLastError(), ename, sizeof ename));
         return;
     }

@@ -106,10 +106,13 @@ static void step6_row(obs_table *ev, const char *who, const sup_child *c, const 
                       obs_cell result, obs_cell value)
 {
     /* The tour's children have an index; the holder and the reader show their pid alone. */
-    BOOL indexed = c != NULL && (strcmp(who, "child") == 0 || strcmp(who, "new child") == 0);
-    OBS_ROW(ev, obs_text(who), indexed ? obs_int(c->index) : obs_absent(),
-            obs_int(c != NULL ? c->pid : GetCurrentProcessId()), obs_text(action), result,
-            value);
+    obs_cell index = obs_absent(), pid = obs_int(GetCurrentProcessId());
+    if (c != NULL) {
+        pid = obs_int(c->pid);
+        if (strcmp(who, "child") == 0 || strcmp(who, "new child") == 0)
+            index = obs_int(c->index);
+    }
+    OBS_ROW(ev, obs_text(who), index, pid, obs_text(action), result, value);
 }
 
 static void step6_dump(obs_table *tab, const char *buf, int n)
