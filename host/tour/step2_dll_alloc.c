@@ -93,7 +93,9 @@ void step2_dll_alloc(sup_tour *t, obs_step *s)
     obs_fact_add(s, "dll_type", texts > 0 ? obs_text(dll_type) : obs_absent());
     if (same_dll && texts > 0)
         obs_note(s, "memscope.dll is mapped at 0x%" PRIx64 " in every child (VirtualQuery "
-                 "there: %s). Each process maps the DLL's image into its own address space; "
+                 "there: %s; Windows too picks a DLL's base once per boot, so it is usually "
+                 "the same in every process). Each process maps the DLL's image into its own "
+                 "address space; "
                  "only the physical pages behind it are shared (the code's, and the data's "
                  "until a process writes: copy-on-write, except in a section marked shared, "
                  "step 8). What the DLL allocates is per process.", dll0, dll_type);
