@@ -23,6 +23,9 @@
 
 static HANDLE g_quit;   /* manual-reset: set by Ctrl-C, q, or the end of stdin */
 
+/* Runs on a thread of its own, which the system starts for each console control event:
+ * it only sets g_quit (setting it twice is harmless) and never prints, so watch_main alone
+ * says it stopped. */
 static BOOL WINAPI on_ctrl(DWORD type)
 {
     if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT || type == CTRL_CLOSE_EVENT) {
@@ -213,7 +216,7 @@ int watch_main(int argc, char **argv)
         }
     }
 
-cleanup:
+cleanup:   /* every way out (q, Ctrl-C, end of input, a failure) passes here once */
     if (con_in)
         SetConsoleMode(in, old_mode);
     printf("memscope watch: stopped\n");

@@ -382,6 +382,16 @@ START_TEST(test_step2_dll_allocates_for_caller)
 }
 END_TEST
 
+/* Step 3's rows: the OpenFileMapping handle is the same section, seen, not assumed: the pid
+ * a child added through a view of it is what the counter grew by in its DllMain view. */
+static void check_step3_row(const char *row, const char *end, int i, const void *ctx)
+{
+    (void)i, (void)ctx;
+    ck_assert_str_eq(field(row, end, "open_by_name"), "\"ERROR_SUCCESS\"");
+    ck_assert_str_eq(field(row, end, "added"), field(row, end, "pid"));
+    ck_assert_str_eq(field(row, end, "seen"), field(row, end, "pid"));
+}
+
 START_TEST(test_step3_named_mapping_created_once)
 {
     const tour_out *t = tour();
@@ -390,7 +400,10 @@ START_TEST(test_step3_named_mapping_created_once)
     ck_assert_int_eq(fnum(t, 3, "openers"), 2);
     ck_assert_str_eq(fact(t, 3, "first_child_created"), "true");    /* a boolean */
     ck_assert_int_eq(fnum(t, 3, "agree_on_creator"), 3);
+    ck_assert_int_eq(fnum(t, 3, "opened_by_name"), 3);
     ck_assert_int_eq(fnum(t, 3, "open_by_name_ok"), 3);
+    ck_assert_int_eq(fnum(t, 3, "same_section_seen"), 3);
+    ck_assert_int_eq(each_row(t, 3, "children", check_step3_row, NULL), 3);
     ck_assert_ptr_nonnull(strstr(fact(t, 3, "name"), "memscope-tour-"));
     assert_result(t, 3, "holds");
 }
@@ -436,19 +449,76 @@ START_TEST(test_step5_not_global)
 }
 END_TEST
 
+/* Step 6's rows, in the order they happened: in file_events both flushes come after the
+ * first ReadFile and before any view is unmapped; in events the holder's CloseHandle comes
+ * after the reader's read and before the tour finds the name gone. */
+typedef struct step6_order {
+    int read1, flush_view, flush_buffers, first_close, read2;       /* file_events */
+    int unmap, reader, close, gone;                                 /* events */
+} step6_order;
+
+static void note_step6_row(const char *row, const char *end, int i, const void *ctx)
+{
+    step6_order *o = (step6_order *)ctx;
+    const char *who = field(row, end, "who"), *action = field(row, end, "action");
+    if (strcmp(action, "\"ReadFile (not flushed)\"") == 0)
+        o->read1 = i;
+    else if (strcmp(action, "\"FlushViewOfFile\"") == 0)
+        o->flush_view = i;
+    else if (strcmp(action, "\"FlushFileBuffers\"") == 0)
+        o->flush_buffers = i;
+    else if (strcmp(action, "\"UnmapViewOfFile, close\"") == 0 && o->first_close < 0)
+        o->first_close = i;
+    else if (strcmp(action, "\"ReadFile (no view left)\"") == 0)
+        o->read2 = i;
+    else if (strcmp(action, "\"UnmapViewOfFile\"") == 0)
+        o->unmap = i;
+    else if (strcmp(who, "\"reader\"") == 0)
+        o->reader = i;
+    else if (strcmp(action, "\"CloseHandle\"") == 0)
+        o->close = i;
+    else if (strcmp(action, "\"OpenFileMapping by name\"") == 0)
+        o->gone = i;
+    if (strcmp(action, "\"FlushFileBuffers\"") == 0 || strcmp(action, "\"FlushViewOfFile\"") == 0 ||
+        strcmp(action, "\"CloseHandle\"") == 0)
+        ck_assert_str_eq(field(row, end, "result"), "\"ERROR_SUCCESS\"");
+}
+
 START_TEST(test_step6_release_and_file)
 {
     const tour_out *t = tour();
+    step6_order o = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     ck_assert_int_eq(fnum(t, 6, "children_before"), 3);
     ck_assert_int_eq(fnum(t, 6, "exited"), 3);
-    ck_assert_int_eq(fnum(t, 6, "open_after_exit_error"), ERROR_FILE_NOT_FOUND);
-    ck_assert_str_eq(fact(t, 6, "fresh_created"), "true");
     ck_assert_int_eq(fnum(t, 6, "counter_before"), 1000);
+    /* The holder unmapped its only view, kept its handle: the block outlived every child,
+     * and a new process found the counter in it. */
+    ck_assert_int_eq(fnum(t, 6, "holder_counter"), 1000);
+    ck_assert_str_eq(fact(t, 6, "holder_unmapped"), "true");
+    ck_assert_str_eq(fact(t, 6, "holder_view_after_unmap"), "\"MEM_FREE\"");
+    ck_assert_int_eq(fnum(t, 6, "reader_open_error"), ERROR_SUCCESS);
+    ck_assert_int_eq(fnum(t, 6, "reader_counter"), 1000);
+    ck_assert_int_ne(fnum(t, 6, "reader_pid"), fnum(t, 6, "holder_pid"));
+    /* Its CloseHandle, with both helpers still running, took the name away. */
+    ck_assert_str_eq(fact(t, 6, "holder_closed"), "true");
+    ck_assert_str_eq(fact(t, 6, "helpers_alive_at_check"), "true");
+    ck_assert_int_eq(fnum(t, 6, "open_after_release_error"), ERROR_FILE_NOT_FOUND);
+    ck_assert_str_eq(fact(t, 6, "fresh_created"), "true");
     ck_assert_int_eq(fnum(t, 6, "counter_after"), 0);
-    ck_assert_str_eq(fact(t, 6, "flushed"), "true");
-    ck_assert_int_eq(fnum(t, 6, "file_records_views_open"), 3);
-    ck_assert_int_eq(fnum(t, 6, "file_records_after_exit"), 3);
-    ck_assert_int_eq(fnum(t, 6, "file_records_parent_after_exit"), 3);
+    /* The file: both flushes called, and succeeded; the records there with no view left. */
+    ck_assert_str_eq(fact(t, 6, "flush_view_of_file"), "true");
+    ck_assert_str_eq(fact(t, 6, "flush_file_buffers"), "true");
+    ck_assert_int_eq(fnum(t, 6, "file_writers"), 3);
+    ck_assert_int_eq(fnum(t, 6, "file_views_closed"), 3);
+    ck_assert_int_eq(fnum(t, 6, "file_records_no_view"), 3);
+    ck_assert_int_eq(each_row(t, 6, "file_events", note_step6_row, &o), 3 + 1 + 2 + 3 + 1);
+    ck_assert_msg(o.read1 >= 0 && o.read1 < o.flush_view && o.flush_view < o.flush_buffers &&
+                  o.flush_buffers < o.first_close && o.first_close < o.read2,
+                  "file_events out of order: %d %d %d %d %d", o.read1, o.flush_view,
+                  o.flush_buffers, o.first_close, o.read2);
+    ck_assert_int_eq(each_row(t, 6, "events", note_step6_row, &o), 2 + 3 + 1 + 1 + 1 + 1);
+    ck_assert_msg(o.unmap >= 0 && o.unmap < o.reader && o.reader < o.close && o.close < o.gone,
+                  "events out of order: %d %d %d %d", o.unmap, o.reader, o.close, o.gone);
     /* The file is really there, with the records, after the tour. */
     HANDLE h = CreateFileA(g_file, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     ck_assert_msg(h != INVALID_HANDLE_VALUE, "%s: %lu", g_file, GetLastError());
@@ -580,6 +650,15 @@ START_TEST(test_tour_survives_a_crashed_child)
 }
 END_TEST
 
+/* How many times what occurs in text. */
+static int count_of(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = strstr(text, what); p != NULL; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
 /* watch: a frame redrawn because the block changed (the named event, not the timer) shows
  * a text another process set; end of file on its stdin stops it cleanly. */
 START_TEST(test_watch_refreshes_on_change)
@@ -610,7 +689,21 @@ START_TEST(test_watch_refreshes_on_change)
     CloseHandle(w.in);                     /* end of file: watch quits */
     w.in = NULL;
     ck_assert_uint_eq(exe_finish(&w), 0);
-    ck_assert_ptr_nonnull(strstr(w.text, "memscope watch: stopped"));
+    ck_assert_int_eq(count_of(w.text, "memscope watch: stopped"), 1);
+    free(w.text);
+}
+END_TEST
+
+/* watch quits on q (its stdin still open) and says so once. */
+START_TEST(test_watch_quits_on_q)
+{
+    exe_run w;
+    DWORD n = 0;
+    exe_start(&w, mst_new_name(), TRUE, "watch");
+    ck_assert_msg(exe_wait_for(&w, "refresh 1 (start)"), "no first frame:\n%s", w.text);
+    ck_assert(WriteFile(w.in, "q", 1, &n, NULL) && n == 1);
+    ck_assert_uint_eq(exe_finish(&w), 0);       /* closes stdin only after it exited */
+    ck_assert_int_eq(count_of(w.text, "memscope watch: stopped"), 1);
     free(w.text);
 }
 END_TEST
@@ -634,6 +727,7 @@ Suite *suite_tour(void)
     tcase_add_test(tc, test_tour_survives_a_hung_child);
     tcase_add_test(tc, test_tour_survives_a_crashed_child);
     tcase_add_test(tc, test_watch_refreshes_on_change);
+    tcase_add_test(tc, test_watch_quits_on_q);
     suite_add_tcase(s, tc);
     return s;
 }

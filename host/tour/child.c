@@ -2,11 +2,14 @@
  * child.c: `memscope.exe tour-child`: reads one command a line and runs it (see child.h).
  *
  *   hello                  its attachment: pid, created, creator, view, name, DLL base
+ *   openbyname             step 3: OpenFileMapping by name; is it the same section?
  *   alloc / peek A...      step 1: four allocators / what is at another's numbers here
  *   dllalloc / peektext A  step 2: the DLL allocates / what is at another's text address
  *   view, mapany KB, isfree A, mapat A, unmapfixed, fixedadd V, readviews   step 4's views
  *   probe A...             step 5: what a process that never mapped the block finds
- *   fileopen PATH NAME, filewrite K RUN, fileflush, fileread RUN            step 6's file
+ *   fileopen PATH NAME, filewrite K RUN, fileflushview, fileflushbuffers, fileclose
+ *                          step 6's file-backed mapping
+ *   holdopen NAME, holdunmap, holdclose, openread NAME     step 6's release of the block
  *   state, arm EVENT, race MODE N, image                                    steps 6 to 8
  *   hang / crash           misbehaves on purpose (the tour's --fault)
  *   exit                   answers, then returns from main (the DLL detaches)
@@ -22,16 +25,20 @@
 #define TC_ARGS_MAX 32
 
 static const struct { const char *name; tc_command *run; } tc_commands[] = {
-    { "hello", tc_hello },          { "alloc", tc_alloc },
-    { "peek", tc_peek },            { "dllalloc", tc_dllalloc },
-    { "peektext", tc_peektext },    { "view", tc_view },
-    { "mapany", tc_mapany },        { "isfree", tc_isfree },
-    { "mapat", tc_mapat },          { "unmapfixed", tc_unmapfixed },
-    { "fixedadd", tc_fixedadd },    { "readviews", tc_readviews },
-    { "probe", tc_probe },          { "fileopen", tc_fileopen },
-    { "filewrite", tc_filewrite },  { "fileflush", tc_fileflush },
-    { "fileread", tc_fileread },    { "state", tc_state },
-    { "arm", tc_arm },              { "race", tc_race },
+    { "hello", tc_hello },              { "openbyname", tc_openbyname },
+    { "alloc", tc_alloc },              { "peek", tc_peek },
+    { "dllalloc", tc_dllalloc },        { "peektext", tc_peektext },
+    { "view", tc_view },                { "mapany", tc_mapany },
+    { "isfree", tc_isfree },            { "mapat", tc_mapat },
+    { "unmapfixed", tc_unmapfixed },    { "fixedadd", tc_fixedadd },
+    { "readviews", tc_readviews },      { "probe", tc_probe },
+    { "fileopen", tc_fileopen },        { "filewrite", tc_filewrite },
+    { "fileflushview", tc_fileflushview },
+    { "fileflushbuffers", tc_fileflushbuffers },
+    { "fileclose", tc_fileclose },      { "holdopen", tc_holdopen },
+    { "holdunmap", tc_holdunmap },      { "holdclose", tc_holdclose },
+    { "openread", tc_openread },        { "state", tc_state },
+    { "arm", tc_arm },                  { "race", tc_race },
     { "image", tc_image },
 };
 

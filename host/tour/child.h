@@ -41,10 +41,12 @@ typedef void tc_command(int argc, char **argv);
 /* child_memory.c, steps 1 and 2: what a process allocates, and what another finds there */
 tc_command tc_alloc, tc_peek, tc_dllalloc, tc_peektext;
 /* child_views.c, steps 3 to 5: the named mapping and its views */
-tc_command tc_hello, tc_view, tc_mapany, tc_isfree, tc_mapat, tc_unmapfixed, tc_fixedadd,
-    tc_readviews, tc_probe;
-/* child_file.c, step 6: a file-backed mapping */
-tc_command tc_fileopen, tc_filewrite, tc_fileflush, tc_fileread;
+tc_command tc_hello, tc_openbyname, tc_view, tc_mapany, tc_isfree, tc_mapat, tc_unmapfixed,
+    tc_fixedadd, tc_readviews, tc_probe;
+/* child_file.c, step 6: a file-backed mapping, its two flushes, its view unmapped */
+tc_command tc_fileopen, tc_filewrite, tc_fileflushview, tc_fileflushbuffers, tc_fileclose;
+/* child_release.c, step 6: a handle kept with no view (holder), the name opened (reader) */
+tc_command tc_holdopen, tc_holdunmap, tc_holdclose, tc_openread;
 /* child_race.c, steps 6 to 8: the block's counters, the race, the DLL image's counters */
 tc_command tc_state, tc_arm, tc_race, tc_image;
 

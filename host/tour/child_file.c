@@ -1,6 +1,8 @@
 /*
  * child_file.c: the child's side of step 6 with --file: a named mapping backed by a file
- * instead of the paging file, records written through the view, FlushViewOfFile.
+ * instead of the paging file, records written through the view, the two flushes a program
+ * needs to have them on the disk (FlushViewOfFile, then FlushFileBuffers), and the view
+ * unmapped and the handles closed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -78,14 +80,16 @@ void tc_filewrite(int argc, char **argv)
     tc_reply("%s", "");
 }
 
-void tc_fileflush(int argc, char **argv)
+/* fileflushview: FlushViewOfFile on this child's view.  It starts writing the view's dirty
+ * pages to the file and returns: it does not wait for the disk, and it does not write the
+ * file's metadata (its size, its times).  Microsoft's advice: call FlushFileBuffers next. */
+void tc_fileflushview(int argc, char **argv)
 {
     (void)argc, (void)argv;
     if (tc_file_view == NULL) {
-        tc_reply_err("fileflush", ERROR_INVALID_HANDLE);
+        tc_reply_err("fileflushview", ERROR_INVALID_HANDLE);
         return;
     }
-    /* Starts writing the view's dirty pages to the file now, every view still mapped. */
     if (!FlushViewOfFile(tc_file_view, 0)) {
         tc_reply_err("FlushViewOfFile", GetLastError());
         return;
@@ -93,12 +97,51 @@ void tc_fileflush(int argc, char **argv)
     tc_reply("%s", "");
 }
 
-/* fileread RUN: how many records of run RUN the file's view holds. */
-void tc_fileread(int argc, char **argv)
+/* fileflushbuffers: FlushFileBuffers on the file handle this child opened (it needs
+ * GENERIC_WRITE, which fileopen asked for).  It returns once the file's buffered data and
+ * its metadata have been written to the disk. */
+void tc_fileflushbuffers(int argc, char **argv)
 {
-    if (tc_file_view == NULL || argc < 1) {
-        tc_reply_err("fileread", ERROR_INVALID_HANDLE);
+    (void)argc, (void)argv;
+    if (tc_file == NULL) {
+        tc_reply_err("fileflushbuffers", ERROR_INVALID_HANDLE);
         return;
     }
-    tc_reply("records=%d", proto_records(tc_file_view, TOUR_FILE_SIZE, argv[0]));
+    if (!FlushFileBuffers(tc_file)) {
+        tc_reply_err("FlushFileBuffers", GetLastError());
+        return;
+    }
+    tc_reply("%s", "");
+}
+
+/* fileclose: UnmapViewOfFile on this child's view of the file, then CloseHandle on the
+ * mapping and on the file; answers what VirtualQuery says where the view was (t). */
+void tc_fileclose(int argc, char **argv)
+{
+    tc_region r;
+    (void)argc, (void)argv;
+    if (tc_file_view == NULL) {
+        tc_reply_err("fileclose", ERROR_INVALID_HANDLE);
+        return;
+    }
+    if (!UnmapViewOfFile(tc_file_view)) {
+        tc_reply_err("UnmapViewOfFile", GetLastError());
+        return;
+    }
+    const void *was = tc_file_view;     /* only asked about, never read: it is gone */
+    tc_file_view = NULL;
+    tc_look(was, 1, &r);
+    if (!CloseHandle(tc_file_map)) {
+        tc_file_map = NULL;
+        tc_reply_err("CloseHandle(mapping)", GetLastError());
+        return;
+    }
+    tc_file_map = NULL;
+    if (!CloseHandle(tc_file)) {
+        tc_file = NULL;
+        tc_reply_err("CloseHandle(file)", GetLastError());
+        return;
+    }
+    tc_file = NULL;
+    tc_reply("t=%s", r.type);
 }

@@ -33,7 +33,7 @@ void tc_alloc(int argc, char **argv)
         return;
     }
     /* cppcheck-suppress LocalAllocCalled ; LocalAlloc is one of the four allocators step 1
-     * shows on purpose (the seed names it); a program would use HeapAlloc */
+     * shows on purpose (Microsoft's article names it); a program would use HeapAlloc */
     if ((tc_allocs[3] = LocalAlloc(LMEM_FIXED, 8)) == NULL) {
         tc_reply_err("LocalAlloc", GetLastError());
         return;

@@ -51,7 +51,7 @@ void tc_arm(int argc, char **argv)
 
 /* race MODE N: waits for the start event, then N increments the MODE way (racy, atomic,
  * locked); answers when they started and ended (QueryPerformanceCounter: one clock for
- * the machine, so the tour can compare the children's). */
+ * the whole system, so the tour can compare the children's). */
 void tc_race(int argc, char **argv)
 {
     const char *mode = argc > 0 ? argv[0] : "";

@@ -1,7 +1,7 @@
 /*
  * child_views.c: the child's side of steps 3 to 5: the named mapping its DllMain created
- * or opened, the views this child maps of it itself, and what a process that never mapped
- * it finds at the addresses of other processes' views.
+ * or opened, the same mapping opened by name, the views this child maps of it itself, and
+ * what a process that never mapped it finds at the addresses of other processes' views.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -18,13 +18,13 @@ static HANDLE tc_mapping;       /* the block opened by name, for the views below
 static void *tc_second;         /* MapViewOfFile, at an address this process picked */
 static void *tc_fixed;          /* MapViewOfFileEx, at the address the tour chose */
 
-/* Step 3: this child's attachment, and the block opened a second way: by name.  The DLL
- * reports created=1 when its CreateFileMapping did not say ERROR_ALREADY_EXISTS. */
+/* Step 3: this child's attachment.  The DLL reports created=1 when its CreateFileMapping
+ * did not say ERROR_ALREADY_EXISTS. */
 void tc_hello(int argc, char **argv)
 {
     MEMSCOPE_INFO info = { .cbSize = sizeof info };
-    char name[MEMSCOPE_NAME_MAX * 3 + 1], enc[sizeof name * 3], ename[32];
-    DWORD open_err = ERROR_SUCCESS, err;
+    char name[MEMSCOPE_NAME_MAX * 3 + 1], enc[sizeof name * 3];
+    DWORD err;
     const void *dll = GetModuleHandleW(L"memscope.dll");
     tc_region r;
     (void)argc, (void)argv;
@@ -37,18 +37,12 @@ void tc_hello(int argc, char **argv)
         return;
     }
     w32_to_utf8(info.name, name, sizeof name);
-    HANDLE h = OpenFileMappingW(FILE_MAP_READ, FALSE, info.name);
-    if (h == NULL)
-        open_err = GetLastError();
-    else if (!CloseHandle(h))
-        w32_fail("CloseHandle");
     tc_look(dll, 1, &r);
     tc_reply("pid=%lu status=%lu created=%d creator=%lu view=0x%" PRIxPTR " size=%lu "
-             "name=%s openbyname=%s dll=0x%" PRIxPTR " dlltype=%s",
+             "name=%s dll=0x%" PRIxPTR " dlltype=%s",
              (unsigned long)info.pid, (unsigned long)info.status, info.createdHere ? 1 : 0,
              (unsigned long)info.creatorPid, (uintptr_t)info.view, (unsigned long)info.cbView,
-             proto_enc(name, enc, sizeof enc), w32_error_name(open_err, ename, sizeof ename),
-             (uintptr_t)dll, r.type);
+             proto_enc(name, enc, sizeof enc), (uintptr_t)dll, r.type);
 }
 
 void tc_view(int argc, char **argv)
@@ -153,6 +147,50 @@ void tc_unmapfixed(int argc, char **argv)
 static volatile LONG64 *tc_counter_in(void *view)
 {
     return (volatile LONG64 *)&((MEMSCOPE_BLOCK *)view)->counter;
+}
+
+/* Step 3: the block opened the second way, by name, and whether that handle is the same
+ * section as the one DllMain got from CreateFileMapping.  A handle says nothing by itself,
+ * so this child looks: it maps a view of the new handle, adds its pid to the block's
+ * counter through that view, reads through DllMain's view (MemscopeCounterRead) how much
+ * the counter grew, and takes its pid back off (steps 4 and 7 count from that counter).
+ * open: what OpenFileMapping said; added, grew: the two numbers, when it succeeded. */
+void tc_openbyname(int argc, char **argv)
+{
+    MEMSCOPE_INFO info = { .cbSize = sizeof info };
+    LONGLONG before = 0, after = 0;
+    DWORD err;
+    (void)argc, (void)argv;
+    if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS) {
+        tc_reply_err("MemscopeGetInfo", err);
+        return;
+    }
+    HANDLE h = OpenFileMappingW(FILE_MAP_READ | FILE_MAP_WRITE, FALSE, info.name);
+    if (h == NULL) {
+        char ename[32];
+        tc_reply("open=%s", w32_error_name(GetLastError(), ename, sizeof ename));
+        return;
+    }
+    void *view = MapViewOfFile(h, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, 0);
+    if (view == NULL) {
+        tc_reply_err("MapViewOfFile", GetLastError());
+    } else {
+        LONG64 add = (LONG64)GetCurrentProcessId();
+        if ((err = MemscopeCounterRead(&before)) == ERROR_SUCCESS) {
+            InterlockedExchangeAdd64(tc_counter_in(view), add);
+            err = MemscopeCounterRead(&after);
+            InterlockedExchangeAdd64(tc_counter_in(view), -add);
+        }
+        if (err != ERROR_SUCCESS)
+            tc_reply_err("MemscopeCounterRead", err);
+        else
+            tc_reply("open=ERROR_SUCCESS view=0x%" PRIxPTR " added=%lld grew=%lld",
+                     (uintptr_t)view, (long long)add, (long long)(after - before));
+        if (!UnmapViewOfFile(view))
+            w32_fail("UnmapViewOfFile");        /* on stderr: stdout is the answer */
+    }
+    if (!CloseHandle(h))
+        w32_fail("CloseHandle");
 }
 
 /* Step 4: writes through the view at the tour's address.  The block's counter is an

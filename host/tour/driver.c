@@ -5,8 +5,10 @@
  * The driver reads the options, starts the children (supervise.c) one after another, so
  * the first is the block's creator, runs the eight steps (stepN_*.c) in order, hands what
  * each recorded to the chosen renderer (render_text.c or render_json.c), and ends every
- * child.  The tour's own process loaded memscope.dll too (memscope.exe links it), attached
- * to the block its environment names; it never maps the tour's block.
+ * child.  The tour's own process loaded memscope.dll too (memscope.exe links it), so its
+ * DllMain attached it to the block its environment names (Local\memscope unless
+ * MEMSCOPE_NAME says otherwise): it created that block if none existed, and it fills a
+ * registry slot there while the tour runs.  It never maps the tour's own block.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -120,11 +120,15 @@ const obs_cell *obs_fact_get(const obs_step *s, const char *key)
 void obs_note(obs_step *s, const char *fmt, ...)
 {
     va_list ap;
-    if (s->nnotes >= OBS_NOTES)
+    if (s->nnotes >= OBS_NOTES) {
+        fprintf(stderr, "memscope tour: step %d: more than %d notes\n", s->number, OBS_NOTES);
         return;
+    }
     va_start(ap, fmt);
-    vsnprintf(s->note[s->nnotes++], sizeof s->note[0], fmt, ap);
+    int n = vsnprintf(s->note[s->nnotes++], sizeof s->note[0], fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof s->note[0])        /* a sentence cut short says something else */
+        fprintf(stderr, "memscope tour: step %d: a note of %d bytes was cut\n", s->number, n);
 }
 
 void obs_verdict(obs_step *s, obs_result r, const char *fmt, ...)
@@ -132,8 +136,11 @@ void obs_verdict(obs_step *s, obs_result r, const char *fmt, ...)
     va_list ap;
     s->result = r;
     va_start(ap, fmt);
-    vsnprintf(s->verdict, sizeof s->verdict, fmt, ap);
+    int n = vsnprintf(s->verdict, sizeof s->verdict, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof s->verdict)
+        fprintf(stderr, "memscope tour: step %d: a verdict of %d bytes was cut\n", s->number,
+                n);
 }
 
 const char *obs_result_name(obs_result r)

@@ -49,7 +49,7 @@ typedef struct obs_col {
 
 #define OBS_COLS   12
 #define OBS_ROWS   48
-#define OBS_TABLES 2
+#define OBS_TABLES 3
 #define OBS_NOTES  12
 #define OBS_FACTS  32
 
@@ -73,7 +73,7 @@ typedef struct obs_step {
     const char *claim;
     obs_table table[OBS_TABLES];
     int ntables;
-    char note[OBS_NOTES][320];
+    char note[OBS_NOTES][512];
     int nnotes;
     obs_fact fact[OBS_FACTS];
     int nfacts;
@@ -81,7 +81,7 @@ typedef struct obs_step {
     char verdict[800];
 } obs_step;
 
-/* The tour's header: how it ran and the machine's memory geometry (GetSystemInfo). */
+/* The tour's header: how it ran and the memory geometry GetSystemInfo reports. */
 typedef struct obs_header {
     const char *version;
     int procs;

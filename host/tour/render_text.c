@@ -180,7 +180,7 @@ static void text_header(const obs_header *h)
              "what it answers. Every verdict below is computed from those answers.",
              h->procs, h->block);
     text_wrap(p, 0, 0);
-    snprintf(p, sizeof p, "This machine (GetSystemInfo): pages of %lu bytes; allocation "
+    snprintf(p, sizeof p, "GetSystemInfo: pages of %lu bytes; allocation "
              "granularity %lu bytes, the multiple at which VirtualAlloc and MapViewOfFile "
              "place what they map.", (unsigned long)h->page_size,
              (unsigned long)h->granularity);

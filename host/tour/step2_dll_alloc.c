@@ -4,8 +4,16 @@
  *
  * Each child asks memscope.dll to keep a text; the DLL copies it into memory from HeapAlloc
  * (MemscopeSetPrivateText).  Another child then asks VirtualQuery about that address in its
- * own address space and reads the text there.  The DLL's code is one image, loaded at the
- * same address in every child, yet the claim holds if no child ever finds another's text.
+ * own address space and reads the text there.  The claim holds if no child ever finds
+ * another's text.
+ *
+ * The DLL is not loaded once for everyone: the loader maps its image into each process
+ * that loads it (VirtualQuery says MEM_IMAGE there).  What processes share is the physical
+ * pages behind those mappings: the code's, read-only, and the data's until a process writes
+ * to them (copy-on-write gives it its own copy; a section marked shared is the exception,
+ * step 8).  Whatever the DLL allocates comes from the calling process's heap.  Under Wine
+ * the other child finds its own text at the same address, since identical programs get
+ * identical heaps there; Windows randomises them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -84,9 +92,20 @@ void step2_dll_alloc(sup_tour *t, obs_step *s)
     obs_fact_add(s, "dll_address", same_dll && texts > 0 ? obs_addr(dll0) : obs_absent());
     obs_fact_add(s, "dll_type", texts > 0 ? obs_text(dll_type) : obs_absent());
     if (same_dll && texts > 0)
-        obs_note(s, "memscope.dll is loaded at 0x%" PRIx64 " in every child (VirtualQuery "
-                 "there: %s): the same code, yet what it allocates is per process.", dll0,
-                 dll_type);
+        obs_note(s, "memscope.dll is mapped at 0x%" PRIx64 " in every child (VirtualQuery "
+                 "there: %s; Windows too picks a DLL's base once per boot, so it is usually "
+                 "the same in every process). Each process maps the DLL's image into its own "
+                 "address space; "
+                 "only the physical pages behind it are shared (the code's, and the data's "
+                 "until a process writes: copy-on-write, except in a section marked shared, "
+                 "step 8). What the DLL allocates is per process.", dll0, dll_type);
+    if (saw_own > 0) {
+        char lead[96];
+        snprintf(lead, sizeof lead, "%d of %d looks found the looking child's own text at "
+                 "the owner's address", saw_own, peeks);
+        tour_note_same_numbers(t, s, lead, "Either way the same number is different memory "
+                               "in each process.");
+    }
     if (peeks == 0)
         obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children answered.");
     else if (own_ok == texts && saw_owner == 0)

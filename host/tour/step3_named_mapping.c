@@ -5,9 +5,14 @@
  *
  * The children were started one after another, and each one's DllMain called
  * CreateFileMapping with the tour's name: the first created the section, the others got
- * ERROR_ALREADY_EXISTS and a handle to the same object.  Each also opened it with
- * OpenFileMapping by name (the second way).  Nothing new is asked: their hello answers
- * already hold it.  The claim holds if exactly one created it and all name it as creator.
+ * ERROR_ALREADY_EXISTS and a handle to the same object; the block names its creator, which
+ * every child reads through its DllMain's view.  Then each child opens the name the second
+ * way, with OpenFileMapping.  A handle that came back proves only that some object has that
+ * name, so the child also looks: it maps a view of the new handle, adds its pid to the
+ * block's counter through it, and reads through DllMain's view how much the counter grew
+ * (then takes its pid back off).  The claim holds if exactly one child created the section,
+ * all name it as creator, and every write through an OpenFileMapping view was seen through
+ * the DllMain view: one section, whichever way it was opened.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,25 +23,31 @@ static const obs_col step3_cols[] = {
     { "child", "child", OBS_INT, 0, NULL },
     { "pid", "pid", OBS_INT, 0, NULL },
     { "create", "CreateFileMapping", OBS_TEXT, 0, NULL },
-    { "creator", "block's creator", OBS_INT, 0, NULL },
+    { "creator", "creator", OBS_INT, 0, NULL },
     { "open_by_name", "OpenFileMapping", OBS_TEXT, 0, NULL },
+    { "added", "added", OBS_INT, 0, NULL },
+    { "seen", "seen", OBS_INT, 0, NULL },
 };
 
 void step3_named_mapping(sup_tour *t, obs_step *s)
 {
-    int creators = 0, openers = 0, agreed = 0, open_ok = 0, n = 0;
+    int creators = 0, openers = 0, agreed = 0, asked = 0, open_ok = 0, same = 0, n = 0;
     DWORD first_pid = 0;
 
     obs_begin(s, 3, "Shared memory needs a file mapping: the first process creates the named "
               "mapping (CreateFileMapping), the others get the same one by its name "
               "(ERROR_ALREADY_EXISTS, or OpenFileMapping).");
     obs_table *tab = OBS_TABLE(s, "children", "What each child's DllMain got from "
-                               "CreateFileMapping with the tour's name, which process the "
-                               "block names as its creator, and what OpenFileMapping by that "
-                               "name said in the child.", step3_cols);
+                               "CreateFileMapping with the tour's name, and which process the "
+                               "block names as its creator; then what OpenFileMapping by that "
+                               "name said in the child. added: the pid the child added to the "
+                               "block's counter through a view of the OpenFileMapping handle; "
+                               "seen: how much the counter grew, read through DllMain's view "
+                               "(the child then took its pid back off).", step3_cols);
     for (int i = 0; i < t->nkids; i++) {
         sup_child *c = &t->kids[i];
-        char open[32];
+        char open[32] = "";
+        long long added = -1, seen = -1;
         if (c->hello[0] == 0)
             continue;
         if (first_pid == 0)
@@ -44,14 +55,22 @@ void step3_named_mapping(sup_tour *t, obs_step *s)
         n++;
         BOOL created = proto_num(c->hello, "created", 0) == 1;
         DWORD creator = (DWORD)proto_num(c->hello, "creator", 0);
-        proto_kv(c->hello, "openbyname", open, sizeof open);
+        if (sup_ask(c, "openbyname")) {
+            asked++;
+            proto_kv(c->reply, "open", open, sizeof open);
+            added = proto_num(c->reply, "added", -1);
+            seen = proto_num(c->reply, "grew", -1);
+        }
         creators += created;
         openers += !created;
         agreed += creator == first_pid;
         open_ok += strcmp(open, "ERROR_SUCCESS") == 0;
+        same += added > 0 && seen == added;
         OBS_ROW(tab, obs_int(c->index), obs_int(c->pid),
                 obs_text(created ? "created" : "ERROR_ALREADY_EXISTS"), obs_int(creator),
-                obs_text(open));
+                open[0] ? obs_text(open) : obs_absent(),
+                added >= 0 ? obs_int(added) : obs_absent(),
+                seen >= 0 ? obs_int(seen) : obs_absent());
     }
     obs_note(s, "block name: %s (from MEMSCOPE_NAME; the children were started one after "
              "another)", t->name8);
@@ -62,15 +81,21 @@ void step3_named_mapping(sup_tour *t, obs_step *s)
     obs_fact_add(s, "first_child_created",
                  obs_bool(n > 0 && proto_num(t->kids[0].hello, "created", 0) == 1));
     obs_fact_add(s, "agree_on_creator", obs_int(agreed));
+    obs_fact_add(s, "opened_by_name", obs_int(asked));
     obs_fact_add(s, "open_by_name_ok", obs_int(open_ok));
-    if (n < 2)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children started.");
-    else if (creators == 1 && openers == n - 1 && agreed == n && open_ok == n)
+    obs_fact_add(s, "same_section_seen", obs_int(same));
+    if (n < 2 || asked < 2)
+        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children started, or answered.");
+    else if (creators == 1 && openers == n - 1 && agreed == n && open_ok == asked &&
+             same == asked)
         obs_verdict(s, OBS_HOLDS, "one child (pid %lu) created the mapping; the other %d got "
                     "ERROR_ALREADY_EXISTS and the same block (all %d name pid %lu as its "
-                    "creator), and OpenFileMapping found it by name in every child.",
-                    (unsigned long)first_pid, openers, n, (unsigned long)first_pid);
+                    "creator). OpenFileMapping opened the name in the %d children asked, and what each "
+                    "added through a view of that handle was seen through its DllMain's view: "
+                    "one section, whichever way it was opened.", (unsigned long)first_pid,
+                    openers, n, (unsigned long)first_pid, asked);
     else
         obs_verdict(s, OBS_FAILS, "%d creators, %d openers, %d of %d agree on the creator, "
-                    "%d opened it by name.", creators, openers, agreed, n, open_ok);
+                    "%d of %d opened it by name, %d saw their write through both views.",
+                    creators, openers, agreed, n, open_ok, asked, same);
 }

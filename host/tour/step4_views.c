@@ -3,9 +3,10 @@
  * view's address may differ from process to process, unless MapViewOfFileEx maps it at a
  * chosen address.
  *
- * Three views per child over the one section.  DllMain mapped the first; identical programs
- * happen to get identical addresses, which nothing guarantees.  Before the second, child k
- * reserves k-1 MiB, as real programs differ, and MapViewOfFile picks the address.  For the
+ * Three views per child over the one section.  DllMain mapped the first: under Wine,
+ * identical programs get identical addresses, but Windows randomises them per process, so
+ * nothing guarantees it.  Before the second, child k reserves k-1 MiB, as real programs
+ * differ, and MapViewOfFile picks the address.  For the
  * third, the tour tries candidate addresses until one is free in every child and every
  * child maps it there with MapViewOfFileEx.  Child 1 adds 1000 to the block's counter
  * through that view; the claim holds if every child reads 1000 through all three views.
@@ -124,9 +125,11 @@ void step4_views(sup_tour *t, obs_step *s, step_views *v)
         agree += read && same == 3;
     }
     int dv = step4_distinct(v->view, t->nkids), ds = step4_distinct(v->second, t->nkids);
-    obs_note(s, "views mapped in DllMain: %d distinct address%s across %d children%s", dv,
-             dv == 1 ? "" : "es", n, dv == 1 && n > 1 ? " (identical processes, identical "
-             "layouts: a coincidence nothing guarantees)" : "");
+    obs_note(s, "views mapped in DllMain: %d distinct address%s across %d children", dv,
+             dv == 1 ? "" : "es", n);
+    if (dv < n && n > 1)
+        tour_note_same_numbers(t, s, "some DllMain views share an address",
+                               "Each is still that process's own view.");
     obs_note(s, "second views, mapped after child k reserved k-1 MiB: %d distinct address%s",
              ds, ds == 1 ? "" : "es");
     if (v->fixed != 0 && w != NULL)

@@ -5,7 +5,9 @@
  * An outsider is started: the same memscope.exe and the same DLL, but with another block
  * name, so it never maps the tour's section.  It asks VirtualQuery about every address
  * where the tour's children have a view (step 4) and reads what is there.  The claim holds
- * if it never finds the tour's block: where it finds anything, it is its own.
+ * if it never finds the tour's block: where it finds anything, it is its own.  (Under Wine
+ * it finds its own block at the address of the children's DllMain views, since identical
+ * programs map at identical addresses there; Windows randomises them per process.)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -95,6 +97,13 @@ void step5_not_global(sup_tour *t, obs_step *s, const step_views *v)
         obs_note(s, "the outsider: pid %lu, memscope.exe with the same DLL, attached to %s (its "
                  "own block, view at 0x%" PRIx64 ")", (unsigned long)out.pid, name8,
                  proto_addr(out.hello, "view"));
+    if (own_block > 0) {
+        char lead[96];
+        snprintf(lead, sizeof lead, "the outsider's own block is at %d of those addresses",
+                 own_block);
+        tour_note_same_numbers(t, s, lead, "It is still the outsider's own section: its "
+                               "creator and its counter are not the tour's.");
+    }
     if (out.state == SUP_LIVE)
         sup_stop(&out);
     obs_fact_add(s, "outsider_pid", up ? obs_int(out.pid) : obs_absent());

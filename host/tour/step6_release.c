@@ -1,16 +1,34 @@
 /*
- * step6_release.c: claim 6.  When the last process unmaps its view or exits, the pages are
- * released; a file-backed mapping has its file updated, and FlushViewOfFile writes it
- * earlier.
+ * step6_release.c: claim 6.  When the last view is unmapped (UnmapViewOfFile, or its
+ * process exits) and the last handle closed, the pages are released; a file-backed mapping
+ * leaves its data in the file, and FlushViewOfFile starts writing it there earlier
+ * (FlushFileBuffers then waits for the disk).
  *
- * With --file, every child also maps a file under a name of the tour's and writes a record;
- * child 1 calls FlushViewOfFile while every view is mapped, and the tour reads the file with
- * plain ReadFile.  Then every child exits.  The tour, which never mapped the block, finds
- * its name gone; a new child creates a fresh block (counter 0) while the file still holds
- * every record.  (ReadFile and the views share one cache, so ReadFile sees the bytes even
- * before the flush; FlushViewOfFile adds that they are on the disk.)
+ * With --file, first a mapping backed by a file.  Every child maps the file under a name of
+ * the tour's and writes a record; the tour reads the file with plain ReadFile before any
+ * flush; child 1 calls FlushViewOfFile on its view, then FlushFileBuffers on the file handle
+ * it opened; every child unmaps its view and closes its two handles; the tour reads the
+ * file again, no view of it left.  ReadFile finds the records before any flush: the views
+ * and ReadFile went through the same cached pages (Microsoft does not guarantee that a view
+ * and ReadFile agree, so nothing may count on it).  So each flush is credited only with
+ * what it does: FlushViewOfFile starts writing the dirty pages and returns, without
+ * waiting for the disk or writing the file's metadata; FlushFileBuffers returns once data
+ * and metadata are written.  Without them Windows writes the pages of an unmapped view to
+ * the disk lazily, at a time of its choosing.
+ *
+ * Then the tour's block, backed by the paging file.  A holder (memscope.exe on a block of
+ * its own, so its DllMain never maps the tour's) opens the block by name, maps its only
+ * view of it, reads the counter, unmaps that view with UnmapViewOfFile and keeps the
+ * handle.  Every child exits.  A reader started now opens the name and reads the counter:
+ * the handle alone kept the section and its pages.  The holder closes its handle; the tour,
+ * which never mapped the block, finds the name gone while the holder still runs, and a new
+ * child on the name creates a fresh block (counter 0).  (On Windows the name goes with the
+ * last handle: a process that still has a view but no handle keeps its pages, but no one
+ * can open the name any more.  This step never makes that case.)
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "steps.h"
@@ -31,6 +49,72 @@ static const obs_col step6_file[] = {
     { "text", "as text", OBS_TEXT, 0, NULL },
 };
 
+/* What the file-backed part observed. */
+typedef struct step6_file_obs {
+    int writers;                /* children that mapped the file and wrote their record */
+    int before_flush;           /* records ReadFile found before either flush */
+    BOOL flush_view;            /* FlushViewOfFile succeeded */
+    BOOL flush_buffers;         /* FlushFileBuffers succeeded */
+    int closed;                 /* children that unmapped their view and closed both handles */
+    int no_view;                /* records ReadFile found once no view was left */
+    int size;                   /* bytes that last ReadFile read */
+} step6_file_obs;
+
+/* What the release of the tour's block observed. */
+typedef struct step6_block_obs {
+    DWORD holder_pid, reader_pid;
+    long long holder_counter;   /* read through the holder's view before it unmapped it */
+    BOOL holder_unmapped, holder_closed;
+    char holder_after[16];      /* VirtualQuery where the holder's view was, after */
+    uint64_t holder_view;
+    DWORD reader_open;          /* OpenFileMapping in the reader, after every child exited */
+    long long reader_counter;
+    int before, exited;
+    DWORD gone;                 /* the tour's OpenFileMapping after the holder's CloseHandle */
+    BOOL alive_at_check;        /* holder and reader still running at that check */
+    BOOL started, created;
+    long long counter_after;
+} step6_block_obs;
+
+/* The result cell of a command: ERROR_SUCCESS, the error a child answered with ("err CALL:
+ * message (N)"), or "lost" when it hung or died. */
+static obs_cell step6_result(const sup_child *c, BOOL ok)
+{
+    char buf[32];
+    if (ok)
+        return obs_text("ERROR_SUCCESS");
+    if (!sup_live(c))
+        return obs_text("lost");
+    const char *p = strrchr(c->reply, '(');
+    DWORD err = p != NULL ? (DWORD)strtoul(p + 1, NULL, 10) : ERROR_GEN_FAILURE;
+    return obs_text(w32_error_name(err, buf, sizeof buf));
+}
+
+/* An "open=ERROR_..." answer: the error OpenFileMapping gave, or ERROR_GEN_FAILURE when
+ * the command itself failed. */
+static DWORD step6_open_err(const sup_child *c, BOOL ok)
+{
+    char open[32];
+    if (!ok || !proto_kv(c->reply, "open", open, sizeof open))
+        return ERROR_GEN_FAILURE;
+    return strcmp(open, "ERROR_SUCCESS") == 0 ? ERROR_SUCCESS
+           : strcmp(open, "ERROR_FILE_NOT_FOUND") == 0 ? ERROR_FILE_NOT_FOUND
+           : ERROR_GEN_FAILURE;
+}
+
+static void step6_row(obs_table *ev, const char *who, const sup_child *c, const char *action,
+                      obs_cell result, obs_cell value)
+{
+    /* The tour's children have an index; the holder and the reader show their pid alone. */
+    obs_cell index = obs_absent(), pid = obs_int(GetCurrentProcessId());
+    if (c != NULL) {
+        pid = obs_int(c->pid);
+        if (strcmp(who, "child") == 0 || strcmp(who, "new child") == 0)
+            index = obs_int(c->index);
+    }
+    OBS_ROW(ev, obs_text(who), index, pid, obs_text(action), result, value);
+}
+
 static void step6_dump(obs_table *tab, const char *buf, int n)
 {
     for (int off = 0; off < n; off += 16) {
@@ -47,51 +131,148 @@ static void step6_dump(obs_table *tab, const char *buf, int n)
     }
 }
 
-void step6_release(sup_tour *t, obs_step *s, const step_views *v)
+/* The tour reads the file with plain ReadFile: a row, and the records of this run in it. */
+static int step6_readfile(obs_table *ev, const char *path, const char *action, char *buf,
+                          int cap, const char *run, int *n)
 {
-    char run[16], name8[sizeof t->name8 + 8], enc_path[MAX_PATH * 9], enc_name[sizeof name8 * 3];
-    static char buf[TOUR_FILE_SIZE];
-    int writers = 0, flushed = 0, in_file_open = -1, in_file_after = -1, parent_after = -1;
-    int exited = 0, n_before = 0;
+    DWORD err;
+    char name[32];
+    *n = w32_read_file(path, buf, cap, &err);
+    int records = *n >= 0 ? proto_records(buf, *n, run) : -1;
+    step6_row(ev, "tour", NULL, action, obs_text(w32_error_name(err, name, sizeof name)),
+              records >= 0 ? obs_int(records) : obs_absent());
+    return records;
+}
 
-    obs_begin(s, 6, "When the last process unmaps its view or exits, the pages are released; "
-              "a file-backed mapping has its file updated, and FlushViewOfFile writes it "
-              "earlier.");
-    obs_table *ev = OBS_TABLE(s, "events", "What happened, in order. value: the record "
-                              "written, the exit code, the block's counter, or the records "
-                              "found.", step6_events);
-    snprintf(run, sizeof run, "%08lx", t->run);
-    if (t->file != NULL) {
-        w32_empty_file(t->file);    /* so old records cannot pass for new ones */
-        snprintf(name8, sizeof name8, "%s.file", t->name8);
-        proto_enc(t->file, enc_path, sizeof enc_path);
-        proto_enc(name8, enc_name, sizeof enc_name);
-        for (int i = 0; i < t->nkids; i++) {
-            sup_child *c = &t->kids[i];
-            if (!sup_ask(c, "fileopen %s %s", enc_path, enc_name))
-                continue;
-            BOOL created = proto_num(c->reply, "created", 0) == 1;
-            if (!sup_ask(c, "filewrite %d %s", c->index, run))
-                continue;
-            writers++;
-            OBS_ROW(ev, obs_text("child"), obs_int(c->index), obs_int(c->pid),
-                    obs_text("map file, write record"),
-                    obs_text(created ? "created" : "ERROR_ALREADY_EXISTS"), obs_int(c->index));
+/* The file-backed mapping, from the first write to the last view unmapped. */
+static void step6_file_part(sup_tour *t, obs_step *s, const char *run, step6_file_obs *f)
+{
+    char name8[sizeof t->name8 + 8], enc_path[MAX_PATH * 9], enc_name[sizeof name8 * 3];
+    static char buf[TOUR_FILE_SIZE];
+    BOOL mapped[TOUR_PROCS_MAX] = { 0 };
+    int n;
+
+    memset(f, 0, sizeof *f);
+    f->before_flush = f->no_view = f->size = -1;
+    obs_table *ev = OBS_TABLE(s, "file_events", "First a mapping backed by the file, in "
+                              "order: each child maps the file under one name and writes a "
+                              "record (value: which); the tour reads the file with ReadFile "
+                              "(value: the records found); child 1 flushes its view, then its "
+                              "file handle; each child unmaps its view and closes its two "
+                              "handles.", step6_events);
+    w32_empty_file(t->file);    /* so old records cannot pass for new ones */
+    snprintf(name8, sizeof name8, "%s.file", t->name8);
+    proto_enc(t->file, enc_path, sizeof enc_path);
+    proto_enc(name8, enc_name, sizeof enc_name);
+    for (int i = 0; i < t->nkids; i++) {
+        sup_child *c = &t->kids[i];
+        if (!sup_ask(c, "fileopen %s %s", enc_path, enc_name))
+            continue;
+        mapped[i] = TRUE;
+        BOOL created = proto_num(c->reply, "created", 0) == 1;
+        if (!sup_ask(c, "filewrite %d %s", c->index, run))
+            continue;
+        f->writers++;
+        step6_row(ev, "child", c, "map file, write record",
+                  obs_text(created ? "created" : "ERROR_ALREADY_EXISTS"), obs_int(c->index));
+    }
+    f->before_flush = step6_readfile(ev, t->file, "ReadFile (not flushed)", buf, sizeof buf,
+                                     run, &n);
+    sup_child *first = NULL;
+    for (int i = 0; i < t->nkids && first == NULL; i++)
+        if (mapped[i] && sup_live(&t->kids[i]))
+            first = &t->kids[i];
+    if (first != NULL) {
+        f->flush_view = sup_ask(first, "fileflushview");
+        step6_row(ev, "child", first, "FlushViewOfFile", step6_result(first, f->flush_view),
+                  obs_absent());
+        f->flush_buffers = sup_ask(first, "fileflushbuffers");
+        step6_row(ev, "child", first, "FlushFileBuffers",
+                  step6_result(first, f->flush_buffers), obs_absent());
+    }
+    for (int i = 0; i < t->nkids; i++) {
+        sup_child *c = &t->kids[i];
+        if (!mapped[i] || !sup_live(c))
+            continue;
+        BOOL ok = sup_ask(c, "fileclose");
+        f->closed += ok;
+        step6_row(ev, "child", c, "UnmapViewOfFile, close", step6_result(c, ok), obs_absent());
+    }
+    f->no_view = step6_readfile(ev, t->file, "ReadFile (no view left)", buf, sizeof buf, run,
+                                &n);
+    if (n >= 0) {
+        int shown = (t->nkids + 1) * TOUR_RECORD;
+        f->size = n;
+        step6_dump(OBS_TABLE(s, "file", "The file as that last ReadFile read it, no view of "
+                             "it left: the header record, then one record a child.",
+                             step6_file), buf, n < shown ? n : shown);
+    }
+    if (first != NULL)
+        obs_note(s, "FlushViewOfFile only starts writing the view's dirty pages to the file: "
+                 "it returns without waiting for the disk and does not write the file's "
+                 "metadata. FlushFileBuffers, on the file handle child %d opened, returns once "
+                 "the file's data and metadata are written to the disk. To have data on the "
+                 "disk, call both, in that order.", first->index);
+    if (f->before_flush > 0)
+        obs_note(s, "ReadFile found %d records before either flush, so the flushes are not "
+                 "what made them visible: here ReadFile and the views saw the same cached "
+                 "pages. Microsoft does not guarantee that a view and ReadFile agree: never "
+                 "count on it.", f->before_flush);
+}
+
+/* A helper process on a block of its own (so it maps nothing of the tour's by itself). */
+static BOOL step6_helper(sup_tour *t, sup_child *c, int index, const WCHAR *role)
+{
+    WCHAR name[MEMSCOPE_NAME_MAX + 16];
+    swprintf(name, ARRAYSIZE(name), L"%ls-%ls", t->name, role);
+    if (!sup_spawn(t, c, index, name))
+        return FALSE;
+    t->starting = TRUE;         /* like a start-up hello: never a fault's target */
+    BOOL ok = sup_ask(c, "hello");
+    t->starting = FALSE;
+    return ok;
+}
+
+/* The tour's block: held by a handle alone, then released. */
+static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
+{
+    char enc_block[sizeof t->name8 * 3], gone[32];
+    sup_child holder, reader;
+    BOOL held = FALSE;
+
+    memset(b, 0, sizeof *b);
+    memset(&holder, 0, sizeof holder);
+    memset(&reader, 0, sizeof reader);
+    b->holder_counter = b->reader_counter = b->counter_after = -1;
+    b->reader_open = b->gone = ERROR_GEN_FAILURE;
+    obs_table *ev = OBS_TABLE(s, "events", "Then the tour's block, in order. holder and "
+                              "reader: memscope.exe on blocks of their own, which open the "
+                              "tour's by name. The holder maps its only view of it, reads the "
+                              "counter (value), unmaps that view with UnmapViewOfFile and keeps "
+                              "its handle until CloseHandle; the reader, started after every "
+                              "child exited, opens the name, reads the counter, then unmaps "
+                              "and closes. value: a counter, or an exit code.", step6_events);
+    proto_enc(t->name8, enc_block, sizeof enc_block);
+
+    if (step6_helper(t, &holder, t->nkids + 1, L"holder")) {
+        b->holder_pid = holder.pid;
+        BOOL ok = sup_ask(&holder, "holdopen %s", enc_block);
+        DWORD err = step6_open_err(&holder, ok);
+        held = err == ERROR_SUCCESS;
+        if (held) {
+            b->holder_counter = proto_num(holder.reply, "counter", -1);
+            b->holder_view = proto_addr(holder.reply, "view");
         }
-        sup_child *f = sup_first_live(t);
-        if (f != NULL && sup_ask(f, "fileflush")) {
-            flushed = 1;
-            OBS_ROW(ev, obs_text("child"), obs_int(f->index), obs_int(f->pid),
-                    obs_text("FlushViewOfFile"), obs_text("ERROR_SUCCESS"), obs_absent());
-        }
-        int n = w32_read_file(t->file, buf, sizeof buf);
-        if (n >= 0) {
-            int shown = (t->nkids + 1) * TOUR_RECORD;
-            in_file_open = proto_records(buf, n, run);
-            obs_fact_add(s, "file_size", obs_int(n));
-            step6_dump(OBS_TABLE(s, "file", "The file as the tour reads it with ReadFile, "
-                                 "every view still mapped: the header record, then one record "
-                                 "a child.", step6_file), buf, n < shown ? n : shown);
+        step6_row(ev, "holder", &holder, "open, map, read counter",
+                  ok ? obs_text(w32_error_name(err, gone, sizeof gone))
+                     : step6_result(&holder, FALSE),
+                  held ? obs_int(b->holder_counter) : obs_absent());
+        if (held) {
+            b->holder_unmapped = sup_ask(&holder, "holdunmap");
+            if (b->holder_unmapped)
+                proto_kv(holder.reply, "t", b->holder_after, sizeof b->holder_after);
+            step6_row(ev, "holder", &holder, "UnmapViewOfFile",
+                      step6_result(&holder, b->holder_unmapped), obs_absent());
         }
     }
 
@@ -99,84 +280,144 @@ void step6_release(sup_tour *t, obs_step *s, const step_views *v)
         sup_child *c = &t->kids[i];
         if (!sup_live(c))
             continue;
-        n_before++;
+        b->before++;
         BOOL ok = sup_stop(c);
-        exited += ok;
-        OBS_ROW(ev, obs_text("child"), obs_int(c->index), obs_int(c->pid), obs_text("exit"),
-                obs_text(ok ? "exited" : "lost"), obs_int(c->exit_code));
+        b->exited += ok;
+        step6_row(ev, "child", c, "exit", obs_text(ok ? "exited" : "lost"),
+                  obs_int(c->exit_code));
     }
+
+    if (step6_helper(t, &reader, t->nkids + 2, L"reader")) {
+        b->reader_pid = reader.pid;
+        BOOL ok = sup_ask(&reader, "openread %s", enc_block);
+        b->reader_open = step6_open_err(&reader, ok);
+        if (b->reader_open == ERROR_SUCCESS)
+            b->reader_counter = proto_num(reader.reply, "counter", -1);
+        step6_row(ev, "reader", &reader, "open, map, read counter",
+                  ok ? obs_text(w32_error_name(b->reader_open, gone, sizeof gone))
+                     : step6_result(&reader, FALSE),
+                  b->reader_open == ERROR_SUCCESS ? obs_int(b->reader_counter) : obs_absent());
+    }
+
+    if (held && sup_live(&holder)) {
+        b->holder_closed = sup_ask(&holder, "holdclose");
+        step6_row(ev, "holder", &holder, "CloseHandle", step6_result(&holder, b->holder_closed),
+                  obs_absent());
+    }
+
     /* The tour never mapped the block: can it still open it by name? */
-    DWORD gone_err = ERROR_SUCCESS;
-    char gone[32];
+    DWORD err = ERROR_SUCCESS;
     HANDLE h = OpenFileMappingW(FILE_MAP_READ, FALSE, t->name);
     if (h == NULL)
-        gone_err = GetLastError();
+        err = GetLastError();
     else if (!CloseHandle(h))
         w32_fail("CloseHandle");
-    OBS_ROW(ev, obs_text("tour"), obs_absent(), obs_int(GetCurrentProcessId()),
-            obs_text("OpenFileMapping by name"), obs_text(w32_error_name(gone_err, gone,
-                                                                          sizeof gone)),
-            obs_absent());
+    b->gone = err;
+    b->alive_at_check = sup_live(&holder) && sup_live(&reader);
+    step6_row(ev, "tour", NULL, "OpenFileMapping by name",
+              obs_text(w32_error_name(err, gone, sizeof gone)), obs_absent());
+    /* They hold nothing of the tour's block any more: their exit changes nothing of it. */
+    if (sup_live(&holder))
+        sup_stop(&holder);
+    if (sup_live(&reader))
+        sup_stop(&reader);
 
     /* A new child on the same name: a fresh block, or the old one? */
     sup_child *fresh = &t->kids[0];
-    BOOL started = sup_start(t, fresh, 1), created = FALSE;
-    long long counter_after = -1;
-    if (started) {
-        created = proto_num(fresh->hello, "created", 0) == 1;
+    b->started = sup_start(t, fresh, 1);
+    if (b->started) {
+        b->created = proto_num(fresh->hello, "created", 0) == 1;
         if (sup_ask(fresh, "state"))
-            counter_after = proto_num(fresh->reply, "counter", -1);
-        OBS_ROW(ev, obs_text("new child"), obs_int(fresh->index), obs_int(fresh->pid),
-                obs_text("start, read the counter"),
-                obs_text(created ? "created" : "ERROR_ALREADY_EXISTS"),
-                counter_after >= 0 ? obs_int(counter_after) : obs_absent());
-        if (t->file != NULL && sup_ask(fresh, "fileopen %s %s", enc_path, enc_name) &&
-            sup_ask(fresh, "fileread %s", run)) {
-            in_file_after = (int)proto_num(fresh->reply, "records", -1);
-            OBS_ROW(ev, obs_text("new child"), obs_int(fresh->index), obs_int(fresh->pid),
-                    obs_text("map file, count records"), obs_text("ERROR_SUCCESS"),
-                    obs_int(in_file_after));
-        }
+            b->counter_after = proto_num(fresh->reply, "counter", -1);
+        step6_row(ev, "new child", fresh, "start, read the counter",
+                  obs_text(b->created ? "created" : "ERROR_ALREADY_EXISTS"),
+                  b->counter_after >= 0 ? obs_int(b->counter_after) : obs_absent());
     }
-    if (t->file != NULL) {
-        int n = w32_read_file(t->file, buf, sizeof buf);
-        if (n >= 0)
-            parent_after = proto_records(buf, n, run);
-    }
-    t->nkids = started ? 1 : 0;
+    t->nkids = b->started ? 1 : 0;
 
-    obs_fact_add(s, "children_before", obs_int(n_before));
-    obs_fact_add(s, "exited", obs_int(exited));
-    obs_fact_add(s, "open_after_exit_error", obs_int(gone_err));
-    obs_fact_add(s, "fresh_created", obs_bool(created));
+    if (b->holder_unmapped)
+        obs_note(s, "after UnmapViewOfFile, VirtualQuery in the holder says %s at 0x%" PRIx64 ", "
+                 "where its view was; its handle stayed open.", b->holder_after,
+                 b->holder_view);
+    if (b->alive_at_check)
+        obs_note(s, "the holder and the reader were still running when the tour found the "
+                 "name gone: the holder's CloseHandle released the block, not an exit.");
+}
+
+void step6_release(sup_tour *t, obs_step *s, const step_views *v)
+{
+    char run[16], said[400] = "";
+    step6_file_obs f = { 0 };
+    step6_block_obs b;
+
+    obs_begin(s, 6, "When the last view is unmapped (UnmapViewOfFile, or its process exits) "
+              "and the last handle closed, the pages are released; a file-backed mapping "
+              "leaves its data in the file, and FlushViewOfFile starts writing it there "
+              "earlier (FlushFileBuffers then waits for the disk).");
+    snprintf(run, sizeof run, "%08lx", t->run);
+    if (t->file != NULL)
+        step6_file_part(t, s, run, &f);
+    step6_block_part(t, s, &b);
+
+    obs_fact_add(s, "children_before", obs_int(b.before));
+    obs_fact_add(s, "exited", obs_int(b.exited));
     obs_fact_add(s, "counter_before", obs_int(v->value));
-    obs_fact_add(s, "counter_after", obs_int(counter_after));
+    obs_fact_add(s, "holder_pid", b.holder_pid ? obs_int(b.holder_pid) : obs_absent());
+    obs_fact_add(s, "holder_counter", obs_int(b.holder_counter));
+    obs_fact_add(s, "holder_unmapped", obs_bool(b.holder_unmapped));
+    obs_fact_add(s, "holder_view_after_unmap",
+                 b.holder_unmapped ? obs_text(b.holder_after) : obs_absent());
+    obs_fact_add(s, "reader_pid", b.reader_pid ? obs_int(b.reader_pid) : obs_absent());
+    obs_fact_add(s, "reader_open_error", obs_int(b.reader_open));
+    obs_fact_add(s, "reader_counter", obs_int(b.reader_counter));
+    obs_fact_add(s, "holder_closed", obs_bool(b.holder_closed));
+    obs_fact_add(s, "open_after_release_error", obs_int(b.gone));
+    obs_fact_add(s, "helpers_alive_at_check", obs_bool(b.alive_at_check));
+    obs_fact_add(s, "fresh_created", obs_bool(b.created));
+    obs_fact_add(s, "counter_after", obs_int(b.counter_after));
     obs_fact_add(s, "file", obs_bool(t->file != NULL));
     if (t->file != NULL) {
-        obs_fact_add(s, "file_writers", obs_int(writers));
-        obs_fact_add(s, "flushed", obs_bool(flushed));
-        obs_fact_add(s, "file_records_views_open", obs_int(in_file_open));
-        obs_fact_add(s, "file_records_after_exit", obs_int(in_file_after));
-        obs_fact_add(s, "file_records_parent_after_exit", obs_int(parent_after));
+        obs_fact_add(s, "file_size", obs_int(f.size));
+        obs_fact_add(s, "file_writers", obs_int(f.writers));
+        obs_fact_add(s, "file_records_before_flush", obs_int(f.before_flush));
+        obs_fact_add(s, "flush_view_of_file", obs_bool(f.flush_view));
+        obs_fact_add(s, "flush_file_buffers", obs_bool(f.flush_buffers));
+        obs_fact_add(s, "file_views_closed", obs_int(f.closed));
+        obs_fact_add(s, "file_records_no_view", obs_int(f.no_view));
     }
-    BOOL file_ok = t->file == NULL || (writers > 0 && flushed && in_file_open == writers &&
-                                       in_file_after == writers && parent_after == writers);
-    char file_said[320] = "(Run with --file PATH to see a file-backed mapping keep its state.)";
-    if (t->file != NULL)
-        snprintf(file_said, sizeof file_said, "The file-backed mapping's %d records were in the "
-                 "file while the views were open (after FlushViewOfFile), and are still there "
-                 "for the new child and for ReadFile after every view was released.", writers);
-    if (!started || n_before == 0)
-        obs_verdict(s, OBS_INCONCLUSIVE, "no child was left to exit, or the new child did not "
-                    "start.");
-    else if (exited == n_before && gone_err == ERROR_FILE_NOT_FOUND && created &&
-             counter_after == 0 && file_ok)
-        obs_verdict(s, OBS_HOLDS, "after all %d children exited the name was gone "
-                    "(ERROR_FILE_NOT_FOUND), and a new child created a fresh block: counter 0, "
-                    "where it was %lld. %s", exited, v->value, file_said);
+
+    BOOL file_ok = t->file == NULL ||
+                   (f.writers > 0 && f.flush_view && f.flush_buffers && f.closed == f.writers &&
+                    f.no_view == f.writers);
+    if (t->file == NULL)
+        snprintf(said, sizeof said, "(Run with --file PATH to see a file-backed mapping too.)");
+    else if (file_ok)
+        snprintf(said, sizeof said, "The file: FlushViewOfFile and FlushFileBuffers both "
+                 "succeeded, and once every view of it was unmapped and every handle closed, "
+                 "ReadFile found all %d records in it.", f.writers);
+    BOOL block_ok = b.holder_unmapped && b.holder_counter == v->value &&
+                    b.reader_open == ERROR_SUCCESS && b.reader_counter == v->value &&
+                    b.holder_closed && b.gone == ERROR_FILE_NOT_FOUND && b.created &&
+                    b.counter_after == 0;
+    if (!b.started || b.before == 0 || b.holder_pid == 0 || b.reader_pid == 0)
+        obs_verdict(s, OBS_INCONCLUSIVE, "no child was left to exit, or the holder, the "
+                    "reader or the new child did not start.");
+    else if (b.exited == b.before && block_ok && file_ok)
+        obs_verdict(s, OBS_HOLDS, "the holder unmapped its only view and kept its handle; "
+                    "after all %d children exited, the reader, a new process, still opened the "
+                    "name and read the counter, %lld: the open handle alone kept the section "
+                    "and its pages. "
+                    "Once that last handle was closed, with no view left, the name was gone "
+                    "(ERROR_FILE_NOT_FOUND), and a new child created a fresh block: counter 0. "
+                    "%s", b.exited, b.reader_counter, said);
     else
-        obs_verdict(s, OBS_FAILS, "%d of %d exited, the name %s, the new child %s the block "
-                    "(counter %lld)%s.", exited, n_before, gone_err == ERROR_FILE_NOT_FOUND
-                    ? "was gone" : "still existed", created ? "created" : "opened",
-                    counter_after, file_ok ? "" : "; the file's records did not all survive");
+        obs_verdict(s, OBS_FAILS, "%d of %d exited; the holder %s its view (counter %lld); "
+                    "the reader %s the name (counter %lld); the holder %s its handle; the name "
+                    "then %s; the new child %s the block (counter %lld)%s.", b.exited,
+                    b.before, b.holder_unmapped ? "unmapped" : "did not unmap",
+                    b.holder_counter, b.reader_open == ERROR_SUCCESS ? "opened" : "could not open",
+                    b.reader_counter, b.holder_closed ? "closed" : "did not close",
+                    b.gone == ERROR_FILE_NOT_FOUND ? "was gone" : "still existed",
+                    b.created ? "created" : "opened", b.counter_after,
+                    file_ok ? "" : "; the file's flushes, unmaps or records fell short");
 }

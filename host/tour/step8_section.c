@@ -7,6 +7,16 @@
  * both back.  Every global goes from 0 to 1 (each process has its own copy of .data); the
  * .shared counter climbs across processes; the tour, which loaded the same DLL file and
  * never incremented either, reads its own global 0 and the last child's .shared value.
+ *
+ * This does not contradict step 3 ("shared memory needs a file mapping"): a DLL's image is
+ * a section object too, which the loader makes from the DLL's file and maps into every
+ * process that loads it.  Its ordinary data pages are copy-on-write, so a process that
+ * writes gets its own copy; the pages of a section marked shared are not, so every process
+ * writes the same ones.  Never ship one: Microsoft's security guidance forbids writable
+ * shared sections (BinSkim, its binary checker, fails them: rule BA2019), because any
+ * process that can load the DLL, in any logon session, can read and write them, with no
+ * security descriptor to stop it.  memscope's .shared counter is a demonstration; a real
+ * program shares through a named mapping with a security descriptor, as the block does.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -70,6 +80,15 @@ void step8_section(sup_tour *t, obs_step *s)
         obs_note(s, "before the children, the .shared counter was %lld: it counts every "
                  "increment made since the DLL was loaded by the first process still running "
                  "(the tour keeps it loaded throughout).", first - 1);
+    obs_note(s, "this too is sharing through a section object: the loader maps memscope.dll "
+             "from an image section it makes from the DLL's file, and every process that loads "
+             "the DLL maps the same pages of .shared, where the DLL's other data pages are "
+             "copy-on-write. A file mapping still, one the loader made.");
+    obs_note(s, "never ship a shared section: Microsoft's security guidance forbids writable "
+             "ones (its BinSkim checker fails them, rule BA2019), because any process that can "
+             "load the DLL, in any logon session, can read and write them. memscope's .shared "
+             "counter is a demonstration; share through a named mapping with a security "
+             "descriptor instead, like the block.");
     obs_fact_add(s, "children", obs_int(n));
     obs_fact_add(s, "globals_one", obs_int(ones));
     obs_fact_add(s, "section_consecutive", obs_int(steps_ok));
@@ -82,7 +101,7 @@ void step8_section(sup_tour *t, obs_step *s)
     else if (ones == n && steps_ok == n - 1 && pg == 0 && ps >= last)
         obs_verdict(s, OBS_HOLDS, "each child's ordinary global went from 0 to 1: %d copies. "
                     "The .shared counter went %lld, ..., %lld across the children, and the "
-                    "tour, which never touched it, reads %ld: one copy for all.", n, first,
+                    "tour, which never added to it, reads %ld: one copy for all.", n, first,
                     last, (long)ps);
     else
         obs_verdict(s, OBS_FAILS, "%d of %d globals were 1; %d of %d .shared steps were +1; "

@@ -12,6 +12,33 @@
 #include "obs.h"
 #include "supervise.h"
 
+/* Said wherever two processes show the same address for different memory (steps 1, 2,
+ * 4, 5): the coincidence is Wine's, and the lesson must never rest on it.  (DLL images are
+ * another matter: Windows picks an image's base once per boot, so memscope.dll is usually
+ * at one address in every process there too.) */
+#ifdef _WIN64
+#define TOUR_ASLR_FLAGS "DYNAMIC_BASE and HIGH_ENTROPY_VA"
+#else
+#define TOUR_ASLR_FLAGS "DYNAMIC_BASE"
+#endif
+#define TOUR_SAME_NUMBERS                                                                  \
+    "Wine gives identical programs identical heap, VirtualAlloc and view addresses; "      \
+    "Windows 8 and later randomise them per process (memscope.exe opts in: it is built "   \
+    "with " TOUR_ASLR_FLAGS "), so never count on the coincidence"
+#define TOUR_SAME_NUMBERS_AGAIN                                                            \
+    "Wine's identical addresses again; Windows randomises them per process"
+
+/* Notes that lead (the start of a sentence: processes showed the same address for
+ * different memory) is Wine's coincidence: in full the first time a tour says it, shortly
+ * after; tail ends the note. */
+static inline void tour_note_same_numbers(sup_tour *t, obs_step *s, const char *lead,
+                                          const char *tail)
+{
+    obs_note(s, "%s: %s. %s", lead,
+             t->same_numbers_said ? TOUR_SAME_NUMBERS_AGAIN : TOUR_SAME_NUMBERS, tail);
+    t->same_numbers_said = TRUE;
+}
+
 /* What step 4 mapped, which steps 5 and 6 look at again. */
 typedef struct step_views {
     uint64_t view[TOUR_PROCS_MAX];      /* each child's view, mapped by its DllMain */

@@ -57,6 +57,7 @@ struct sup_tour {
     LONG pipe_seq;
     obs_step *obs;              /* the step being recorded, or NULL */
     BOOL starting;              /* a start-up hello: never a fault's target */
+    BOOL same_numbers_said;     /* steps.h: Wine's identical addresses explained once */
     sup_child kids[TOUR_PROCS_MAX];
     int nkids;
 };

@@ -93,18 +93,22 @@ const char *w32_protect_name(const MEMORY_BASIC_INFORMATION *mbi, char *buf, siz
     return buf;
 }
 
-int w32_read_file(const char *path, char *buf, int cap)
+int w32_read_file(const char *path, char *buf, int cap, DWORD *err)
 {
     DWORD got = 0;
+    *err = ERROR_SUCCESS;
     HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
     if (h == INVALID_HANDLE_VALUE) {
-        w32_fail("CreateFileA");
+        *err = GetLastError();
+        w32_fail_err("CreateFileA", *err);
         return -1;
     }
     BOOL ok = ReadFile(h, buf, (DWORD)cap, &got, NULL);
-    if (!ok)
-        w32_fail("ReadFile");
+    if (!ok) {
+        *err = GetLastError();
+        w32_fail_err("ReadFile", *err);
+    }
     if (!CloseHandle(h))
         w32_fail("CloseHandle");
     return ok ? (int)got : -1;

@@ -31,8 +31,8 @@ const char *w32_type_name(const MEMORY_BASIC_INFORMATION *mbi);
 const char *w32_protect_name(const MEMORY_BASIC_INFORMATION *mbi, char *buf, size_t cap);
 
 /* Reads up to cap bytes of the file at path with plain ReadFile, as any program would.
- * Returns the bytes read, or -1 (reported). */
-int w32_read_file(const char *path, char *buf, int cap);
+ * Returns the bytes read, or -1 (reported; *err says why). */
+int w32_read_file(const char *path, char *buf, int cap, DWORD *err);
 
 /* Creates the file at path, or empties it (reported if it cannot). */
 void w32_empty_file(const char *path);
