@@ -16,6 +16,9 @@ fi
 command -v tmux >/dev/null || { echo "test-launcher: FAIL: tmux is missing (scripts/install-deps.sh installs it)"; exit 1; }
 
 sess="memscope-launcher-$$"
+# A tmux server of this run's own (its own socket): another tmux user on the machine (a
+# `tmux kill-server`, say) cannot end this test's sessions, nor this test theirs.
+tmux() { command tmux -L "$sess" "$@"; }
 export MEMSCOPE_NAME="Local\\memscope-launcher-$$"
 fail=0
 screen() { tmux capture-pane -p -t "$sess:$1" 2>/dev/null; }
@@ -32,7 +35,7 @@ wait_for() {
     return 1
 }
 cleanup() {
-    tmux kill-session -t "$sess" 2>/dev/null
+    tmux kill-server 2>/dev/null
     WINEPREFIX="$top/build/wineprefix-x86_64" wineserver -k 2>/dev/null
 }
 trap cleanup EXIT
