@@ -47,6 +47,25 @@ START_TEST(test_minimal_text_crosses_processes)
 }
 END_TEST
 
+/* Level 0's DllMain returns FALSE when it cannot create its mapping (here: the name is a
+ * mutex's): a host that imports the DLL then never starts: the loader ends it with
+ * STATUS_DLL_INIT_FAILED before main.  (memscope.dll loads, and every accessor says
+ * ERROR_INVALID_HANDLE: test_refuse_name_taken_by_mutex.) */
+START_TEST(test_level0_dllmain_false_stops_the_host)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child reader;
+    HANDLE squatter = CreateMutexW(NULL, FALSE, name);
+    ck_assert_msg(squatter != NULL, "CreateMutexW: %lu", GetLastError());
+    mst_start_program(&reader, "minimal\\reader.exe", "", L0_ENV, name, NULL);
+    DWORD rc = mst_finish(&reader);
+    CloseHandle(squatter);
+    ck_assert_msg(rc == 0xC0000142u, "reader exited 0x%08lX, not STATUS_DLL_INIT_FAILED:\n%s",
+                  (unsigned long)rc, reader.text);
+    ck_assert_msg(strstr(reader.text, "reader:") == NULL, "main ran:\n%s", reader.text);
+}
+END_TEST
+
 /* The hammer (examples/levels/hammer.c) on level `level`: one process cycles the text
  * through three long texts, another reads it `reads` times and on until it saw it change
  * `changes` times.  Returns the reader's counts. */
@@ -99,6 +118,7 @@ Suite *suite_minimal(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, NULL, mst_teardown);
     tcase_add_test(tc, test_minimal_text_crosses_processes);
+    tcase_add_test(tc, test_level0_dllmain_false_stops_the_host);
     tcase_add_test(tc, test_level0_hammer_sees_torn_text);
     tcase_add_test(tc, test_level1_lock_no_torn_text);
     suite_add_tcase(s, tc);
