@@ -111,6 +111,32 @@ START_TEST(test_level1_lock_no_torn_text)
 }
 END_TEST
 
+/* Level 1's lock word says "held", not by whom: a holder that dies (killed in the middle of
+ * a copy) leaves it 1, and every reader after it spins for ever.  The test leaves the word
+ * as a dead holder would, in a level-1 mapping it creates and keeps (so the reader opens
+ * it), and finds the reader still spinning 2 s later.  (memscope takes a dead owner's lock
+ * over: test_MemscopeLock_dead_owner.) */
+START_TEST(test_level1_dead_holder_hangs_every_reader)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child reader;
+    HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, name);
+    ck_assert_msg(h != NULL, "CreateFileMappingW: %lu", GetLastError());
+    void *view = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+    ck_assert_ptr_nonnull(view);
+    InterlockedExchange((volatile LONG *)view, 1);   /* level 1's lock word, at offset 0:
+                                                        held, by a holder that is gone */
+    mst_start_program(&reader, "levels\\hammer.exe", "1 readtorn 1 0", L1_ENV, name, NULL);
+    DWORD w = WaitForSingleObject(reader.process, 2000);
+    mst_kill(&reader);
+    UnmapViewOfFile(view);
+    CloseHandle(h);
+    ck_assert_msg(w == WAIT_TIMEOUT, "the reader finished behind a dead holder's lock:\n%s",
+                  reader.text);
+    ck_assert_msg(strstr(reader.text, "reads=") == NULL, "a read got through:\n%s", reader.text);
+}
+END_TEST
+
 Suite *suite_minimal(void)
 {
     Suite *s = suite_create("minimal and levels");
@@ -121,6 +147,7 @@ Suite *suite_minimal(void)
     tcase_add_test(tc, test_level0_dllmain_false_stops_the_host);
     tcase_add_test(tc, test_level0_hammer_sees_torn_text);
     tcase_add_test(tc, test_level1_lock_no_torn_text);
+    tcase_add_test(tc, test_level1_dead_holder_hangs_every_reader);
     suite_add_tcase(s, tc);
     return s;
 }
