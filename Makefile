@@ -254,8 +254,8 @@ check:
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md
-	scripts/doc-links.pl --check docs/levels.md
-	scripts/doc-snippets.pl docs/levels.md
+	scripts/doc-links.pl --check docs/levels.md docs/exercises.md
+	scripts/doc-snippets.pl docs/levels.md docs/exercises.md
 	scripts/check-tour-json.sh $(ARCH)
 	scripts/test-install.sh $(ARCH)
 	scripts/test-launcher.sh $(ARCH)
