@@ -195,8 +195,8 @@ $(B) $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj: | toolchain
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL
-# beyond the system's, a PE section marked shared.
-check-exports: dll exe
+# beyond the system's, a PE section marked shared; level 0's and level 1's ABI (examples).
+check-exports: dll exe examples
 	scripts/check-pe.sh $(ARCH) $(B)
 
 deps:
