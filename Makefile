@@ -60,8 +60,8 @@ ifeq ($(ARCH),i686)
 KILL_AT  := -Wl,--kill-at
 endif
 
-.PHONY: all check deps clean dll exe tests check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck toolchain mutate
-all: dll exe tests
+.PHONY: all check deps clean dll exe tests examples check-exports demo bench bench-build fuzz fuzz-smoke lint install dist distcheck toolchain mutate
+all: dll exe tests examples
 
 # A machine without this architecture's MinGW compiler gets it installed (and says so), not
 # "command not found".
@@ -138,6 +138,49 @@ $(B)/memscope.exe: $(EXE_SRC) host/tour.h $(TOUR_HDR) dll/memscope.h $(B)/libmem
 $(B)/sample_client.exe: host/sample_client.c dll/memscope.h $(B)/libmemscope.dll.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmemscope.dll.a $(STATIC) -lshell32
 
+# ---- examples/ (docs/levels.md, docs/exercises.md) --------------------------------------
+# Level 0: minimal.dll, Microsoft's sample in its own shape (DllMain maps a named mapping,
+# NULL security, no lock), its pair exported __cdecl through __declspec(dllexport), as the
+# sample does: undecorated on both architectures, and its import library has the sample
+# client's symbols (_SetSharedMem on i686).  writer.exe (C++, the sample client's extern "C"
+# declaration) and reader.exe (C) link with that import library.  Level 1: level0.dll (a
+# copy) and level1.dll (level 0 and a lock) beside hammer.exe, which loads either by name.
+# memscope_level0.dll and memscope_level1.dll: the same two beside memscope.exe, for a
+# program of that folder to LoadLibrary by name.  The exercises' solutions: foreign_reader
+# reads the block with nothing but memscope.h.
+EXAMPLES := $(B)/minimal/minimal.dll $(B)/minimal/writer.exe $(B)/minimal/reader.exe \
+            $(B)/levels/level0.dll $(B)/levels/level1.dll $(B)/levels/hammer.exe \
+            $(B)/memscope_level0.dll $(B)/memscope_level1.dll $(B)/exercises/foreign_reader.exe
+examples: $(EXAMPLES)
+
+$(B)/minimal $(B)/levels $(B)/exercises: | toolchain
+	mkdir -p $@
+
+$(B)/minimal/minimal.dll: examples/minimal/minimal.c | $(B)/minimal
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $< -Wl,--out-implib,$(B)/minimal/libminimal.dll.a $(STATIC)
+$(B)/minimal/libminimal.dll.a: $(B)/minimal/minimal.dll ;
+
+$(B)/minimal/writer.exe: examples/minimal/writer.cpp $(B)/minimal/libminimal.dll.a
+	$(CXX) -std=c++17 $(WARN) $(CFLAGS) -municode -o $@ $< $(B)/minimal/libminimal.dll.a $(STATIC)
+
+$(B)/minimal/reader.exe: examples/minimal/reader.c $(B)/minimal/libminimal.dll.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/minimal/libminimal.dll.a $(STATIC)
+
+$(B)/levels/level0.dll: $(B)/minimal/minimal.dll | $(B)/levels
+	cp $< $@
+
+$(B)/levels/level1.dll: examples/levels/level1/level1.c | $(B)/levels
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $< $(STATIC)
+
+$(B)/levels/hammer.exe: examples/levels/hammer.c | $(B)/levels
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC)
+
+$(B)/memscope_level%.dll: $(B)/levels/level%.dll
+	cp $< $@
+
+$(B)/exercises/foreign_reader.exe: examples/exercises/foreign_reader.c dll/memscope.h | $(B)/exercises
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC)
+
 $(B)/obj/tests/%.o: tests/%.c tests/mstest.h dll/memscope.h | $(B)/obj/tests $(CHECK_DIR)/lib/libcheck.a
 	$(CC) $(ALL_CFLAGS) -I$(CHECK_DIR)/include -c $< -o $@
 
@@ -152,8 +195,8 @@ $(B) $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj: | toolchain
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL
-# beyond the system's, a PE section marked shared.
-check-exports: dll exe
+# beyond the system's, a PE section marked shared; level 0's and level 1's ABI (examples).
+check-exports: dll exe examples
 	scripts/check-pe.sh $(ARCH) $(B)
 
 deps:
@@ -214,6 +257,8 @@ check:
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md
+	scripts/doc-links.pl --check docs/levels.md docs/exercises.md
+	scripts/doc-snippets.pl docs/levels.md docs/exercises.md
 	scripts/check-tour-json.sh $(ARCH)
 	scripts/test-install.sh $(ARCH)
 	scripts/test-launcher.sh $(ARCH)

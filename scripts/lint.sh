@@ -21,7 +21,7 @@ flags_for() {   # the per-file flags the Makefile uses
     esac
 }
 
-win_files=(dll/*.c host/*.c host/tour/*.c tests/*.c)
+win_files=(dll/*.c host/*.c host/tour/*.c tests/*.c examples/*/*.c examples/*/*/*.c)
 
 echo "lint: cppcheck $(cppcheck --version | cut -d' ' -f2)"
 cppcheck --quiet --library=windows --enable=warning,style,performance,portability \

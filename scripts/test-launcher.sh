@@ -4,7 +4,9 @@
 #   - `memscope hold` says it is holding, and Ctrl-C stops it (exit 0);
 #   - `memscope watch` draws its view, and `q` stops it (exit 0);
 #   - a second console (another tmux window) sees the text the first one set, while the
-#     first holds the block.
+#     first holds the block;
+#   - `memscope --run` runs level 0's hosts (docs/levels.md) the same way: the writer holds
+#     until Enter, and a reader in another console prints its text meanwhile.
 # Each wait is bounded; a failure prints the terminal's screen.  make check runs it.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,11 +54,20 @@ if wait_for hold "holding the block until Ctrl-C" 120; then
     wait_for hold "LAUNCHER-EXIT=0" 30
 fi
 
+l0="cd '$top' && MEMSCOPE_MINIMAL_NAME='$MEMSCOPE_NAME-level0' scripts/memscope --run build/x86_64/minimal"
+tmux new-window -t "$sess" -n writer "$l0/writer.exe from-level-0; echo LAUNCHER-EXIT=\$?; sleep 60"
+if wait_for writer "holding the mapping until Enter" 60; then
+    tmux new-window -t "$sess" -n reader "$l0/reader.exe; echo LAUNCHER-EXIT=\$?; sleep 60"
+    wait_for reader 'reader: "from-level-0"' 60
+    tmux send-keys -t "$sess:writer" Enter
+    wait_for writer "LAUNCHER-EXIT=0" 30
+fi
+
 tmux new-window -t "$sess" -n watch "$run watch; echo LAUNCHER-EXIT=\$?; sleep 60"
 if wait_for watch "q or Ctrl-C to quit" 60; then
     tmux send-keys -t "$sess:watch" q
     wait_for watch "LAUNCHER-EXIT=0" 30
 fi
 
-[ $fail -eq 0 ] && echo "test-launcher: Ctrl-C stops hold, q stops watch, a second console shares the block"
+[ $fail -eq 0 ] && echo "test-launcher: Ctrl-C stops hold, q stops watch, a second console shares the block, level 0's writer holds until Enter"
 exit $fail

@@ -53,6 +53,8 @@ static const suite_entry g_suites[] = {
     { "faults", suite_faults },
     { "security descriptor", suite_security },
     { "tour", suite_tour },
+    { "minimal and levels", suite_minimal },
+    { "exercises", suite_exercises },
 };
 #define NSUITES ((int)(sizeof g_suites / sizeof g_suites[0]))
 

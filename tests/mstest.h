@@ -95,6 +95,16 @@ void mst_set_hooks(const char *hooks);
  * MEMSCOPE_TEST_HOOKS=hooks, which this process's environment then loses again. */
 void mst_start_hooked(mst_child *c, const char *hooks, const WCHAR *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Starts another program of the build, `exe ARGS` (exe relative to this binary's folder,
+ * e.g. "minimal\\writer.exe"), with env_name=env_value in its environment (env_name NULL:
+ * none set), its stdout piped to *c; with stdin_write non-NULL its stdin is a pipe whose
+ * write end is returned there (closing it is the child's end of input).  Fails the test on
+ * error. */
+void mst_start_program(mst_child *c, const char *exe, const char *args, const char *env_name,
+                       const WCHAR *env_value, HANDLE *stdin_write);
+/* Waits until the child's output holds needle; fails the test after ms, or if the child
+ * ends without printing it. */
+void mst_wait_output(mst_child *c, const char *needle, DWORD ms);
 /* Waits for the child (MST_CHILD_TIMEOUT_MS), collects its output; fails the test if it
  * timed out (the child is then killed).  Returns its exit code. */
 DWORD mst_finish(mst_child *c);
@@ -178,5 +188,7 @@ Suite *suite_robust(void);
 Suite *suite_security(void);
 Suite *suite_tour(void);
 Suite *suite_faults(void);
+Suite *suite_minimal(void);
+Suite *suite_exercises(void);
 
 #endif

@@ -404,3 +404,75 @@ void mst_teardown(void)
         if (g_live[i] != NULL)
             mst_kill(g_live[i]);
 }
+
+/* mst_start_program: starts `exe ARGS`, exe a path relative to this test binary's folder
+ * (a program that is not this binary: the examples' hosts, memscope.exe), with the
+ * environment variable env_name set to env_value (NULL: left as it is), its stdout piped to
+ * *c.  stdin_write NULL: the child inherits this process's stdin; else the child reads a
+ * pipe whose write end is returned there, and sees end of input when the caller closes it.
+ * Fails the test on error.  Collect it with mst_finish or mst_kill, as any child. */
+void mst_start_program(mst_child *c, const char *exe, const char *args, const char *env_name,
+                       const WCHAR *env_value, HANDLE *stdin_write)
+{
+    char path[MAX_PATH], cmd[MAX_PATH + 1024];
+    SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
+    HANDLE rd, wr, in_rd = NULL;
+    STARTUPINFOA si = { .cb = sizeof si };
+    PROCESS_INFORMATION pi;
+
+    memset(c, 0, sizeof *c);
+    mst_path_beside(path, exe);
+    ck_assert_msg(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES,
+                  "%s is missing: `make` builds it", path);
+    snprintf(cmd, sizeof cmd, "\"%s\" %s", path, args);
+    ck_assert_msg(CreatePipe(&rd, &wr, &sa, 65536), "CreatePipe: %lu", GetLastError());
+    ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = wr;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    if (stdin_write != NULL) {
+        ck_assert_msg(CreatePipe(&in_rd, stdin_write, &sa, 4096), "CreatePipe: %lu",
+                      GetLastError());
+        ck_assert(SetHandleInformation(*stdin_write, HANDLE_FLAG_INHERIT, 0));
+        si.hStdInput = in_rd;
+    }
+    if (env_name != NULL) {
+        WCHAR wname[64];
+        ck_assert(MultiByteToWideChar(CP_UTF8, 0, env_name, -1, wname, ARRAYSIZE(wname)) > 0);
+        ck_assert_msg(SetEnvironmentVariableW(wname, env_value), "SetEnvironmentVariableW: %lu",
+                      GetLastError());
+    }
+    BOOL ok = mst_create_process(cmd, &si, &pi);
+    DWORD err = GetLastError();
+    CloseHandle(wr);
+    if (in_rd != NULL)
+        CloseHandle(in_rd);
+    ck_assert_msg(ok, "CreateProcess(%s) failed: %lu", cmd, err);
+    CloseHandle(pi.hThread);
+    c->process = pi.hProcess;
+    c->pid = pi.dwProcessId;
+    c->out = rd;
+    track(c, TRUE);
+}
+
+/* mst_wait_output: waits until the child's output so far holds `needle` (reading it as it
+ * comes), failing the test after ms milliseconds or if the child ends first. */
+void mst_wait_output(mst_child *c, const char *needle, DWORD ms)
+{
+    ULONGLONG deadline = GetTickCount64() + ms;
+    for (;;) {
+        drain(c, FALSE);
+        if (strstr(c->text, needle) != NULL)
+            return;
+        if (WaitForSingleObject(c->process, 20) != WAIT_TIMEOUT) {
+            drain(c, FALSE);              /* what it printed just before it ended */
+            ck_assert_msg(strstr(c->text, needle) != NULL, "child %lu ended before it printed "
+                          "\"%s\"; output:\n%s", (unsigned long)c->pid, needle, c->text);
+            return;
+        }
+        ck_assert_msg(GetTickCount64() < deadline, "child %lu did not print \"%s\" within %lu "
+                      "ms; output so far:\n%s", (unsigned long)c->pid, needle,
+                      (unsigned long)ms, c->text);
+    }
+}
