@@ -52,38 +52,50 @@ DWORD ms_proc_self(uint64_t *owner, uint64_t *create_time)
     return ERROR_SUCCESS;
 }
 
+/* The same question for a process or a thread, whose calls have the same shapes:
+ * open(id) (OpenProcess / OpenThread) and times(handle) (GetProcessTimes / GetThreadTimes).
+ * TRUE when the owner of `word` is gone: no such id, an object that has ended, or one
+ * created at another time.  Unknown (access denied, a failure) counts as alive.  The names
+ * and tag are for the log. */
+typedef HANDLE (WINAPI *ms_open_fn)(DWORD access, BOOL inherit, DWORD id);
+typedef BOOL (WINAPI *ms_times_fn)(HANDLE h, LPFILETIME created, LPFILETIME exited,
+                                   LPFILETIME kernel, LPFILETIME user);
+
+static BOOL owner_gone(uint64_t word, ms_open_fn open, const char *open_name, DWORD access,
+                       ms_times_fn times, const char *times_name, const char *tag)
+{
+    FILETIME created, exited, kernel, user;
+    BOOL dead = FALSE;
+    HANDLE h = open(access, FALSE, MEMSCOPE_OWNER_ID(word));
+    if (h == NULL) {
+        DWORD err = GetLastError();
+        if (err == ERROR_INVALID_PARAMETER)     /* no process (thread) has this id */
+            return TRUE;
+        if (err != ERROR_ACCESS_DENIED)
+            ms_log_win32(tag, open_name, err);
+        return FALSE;
+    }
+    if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0)
+        dead = TRUE;                            /* ended; a handle keeps its id alive */
+    else if (times(h, &created, &exited, &kernel, &user))
+        dead = ms_proc_tag(ft64(created)) != MEMSCOPE_OWNER_TAG(word);   /* id reused */
+    else
+        ms_log_win32(tag, times_name, GetLastError());
+    if (!CloseHandle(h))
+        ms_log_win32(tag, "CloseHandle", GetLastError());
+    return dead;
+}
+
 /* ms_proc_owner_dead: TRUE when the process named by a registry owner word is gone. */
 BOOL ms_proc_owner_dead(uint64_t owner)
 {
-    DWORD pid = MEMSCOPE_OWNER_PID(owner);
-    BOOL dead = FALSE;
-    HANDLE h;
-
     if (owner == ms_g.self_owner)
         return FALSE;
-    if (pid == GetCurrentProcessId())
+    if (MEMSCOPE_OWNER_PID(owner) == GetCurrentProcessId())
         return TRUE;                            /* my id, another creation time */
-    h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, pid);
-    if (h == NULL) {
-        DWORD err = GetLastError();
-        if (err == ERROR_INVALID_PARAMETER)     /* no process has this id */
-            return TRUE;
-        if (err != ERROR_ACCESS_DENIED)
-            ms_log_win32("proc-dead-open", "OpenProcess", err);
-        return FALSE;
-    }
-    if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
-        dead = TRUE;                            /* exited; a handle keeps its id alive */
-    } else {
-        FILETIME created, exited, kernel, user;
-        if (GetProcessTimes(h, &created, &exited, &kernel, &user))
-            dead = ms_proc_tag(ft64(created)) != MEMSCOPE_OWNER_TAG(owner); /* id reused */
-        else
-            ms_log_win32("proc-dead-times", "GetProcessTimes", GetLastError());
-    }
-    if (!CloseHandle(h))
-        ms_log_win32("proc-dead-close", "CloseHandle", GetLastError());
-    return dead;
+    return owner_gone(owner, OpenProcess, "OpenProcess",
+                      PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, GetProcessTimes,
+                      "GetProcessTimes", "proc-dead");
 }
 
 /* ---- threads -------------------------------------------------------------------------- */
@@ -156,35 +168,13 @@ DWORD ms_thread_self(uint64_t *word)
  * calling thread's word. */
 BOOL ms_thread_owner_dead(uint64_t word, uint64_t self)
 {
-    DWORD tid = MEMSCOPE_OWNER_ID(word);
-    BOOL dead = FALSE;
-    HANDLE h;
-
     if (word == self)
         return FALSE;
-    if (tid == GetCurrentThreadId())
+    if (MEMSCOPE_OWNER_ID(word) == GetCurrentThreadId())
         return TRUE;                            /* my id, another creation time */
-    h = OpenThread(THREAD_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, tid);
-    if (h == NULL) {
-        DWORD err = GetLastError();
-        if (err == ERROR_INVALID_PARAMETER)     /* no thread has this id */
-            return TRUE;
-        if (err != ERROR_ACCESS_DENIED)
-            ms_log_win32("thread-dead-open", "OpenThread", err);
-        return FALSE;
-    }
-    if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
-        dead = TRUE;                            /* ended; a handle keeps its id alive */
-    } else {
-        FILETIME created, exited, kernel, user;
-        if (GetThreadTimes(h, &created, &exited, &kernel, &user))
-            dead = ms_proc_tag(ft64(created)) != MEMSCOPE_OWNER_TAG(word); /* id reused */
-        else
-            ms_log_win32("thread-dead-times", "GetThreadTimes", GetLastError());
-    }
-    if (!CloseHandle(h))
-        ms_log_win32("thread-dead-close", "CloseHandle", GetLastError());
-    return dead;
+    return owner_gone(word, OpenThread, "OpenThread",
+                      THREAD_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, GetThreadTimes,
+                      "GetThreadTimes", "thread-dead");
 }
 
 /* ms_thread_process: the id of the process of the live thread named by a lock owner word,
