@@ -23,17 +23,17 @@ static const char *const step1_allocator[4] = { "HeapAlloc", "VirtualAlloc", "Gl
 static const char *const step1_key[4] = { "heap", "virtual", "global", "local" };
 
 static const obs_col step1_cols[] = {
-    { "child", "child", OBS_INT, OBS_GROUP, NULL },
-    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "peer", "looked up by child", OBS_INT, OBS_GROUP, NULL },
-    { "peer_pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "allocator", "allocator", OBS_TEXT, 0, NULL },
-    { "address", "address", OBS_ADDR, 0, NULL },
-    { "value", "stored", OBS_INT, 0, NULL },
-    { "peer_type", "Type", OBS_TEXT, 0, NULL },
-    { "peer_protect", "Protect", OBS_TEXT, 0, NULL },
-    { "peer_value", "value", OBS_INT, 0, NULL },
-    { "peer_found", "whose", OBS_TEXT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, OBS_GROUP, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "peer", IDS_COL_LOOKED_UP_BY, OBS_INT, OBS_GROUP, 0 },
+    { "peer_pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "allocator", IDS_COL_ALLOCATOR, OBS_TEXT, 0, 0 },
+    { "address", IDS_COL_ADDRESS, OBS_ADDR, 0, 0 },
+    { "value", IDS_COL_STORED, OBS_INT, 0, 0 },
+    { "peer_type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "peer_protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "peer_value", IDS_COL_VALUE, OBS_INT, 0, 0 },
+    { "peer_found", IDS_COL_WHOSE, OBS_TEXT, 0, 0 },
 };
 
 void step1_private(sup_tour *t, obs_step *s)

@@ -22,15 +22,15 @@
 #include "steps.h"
 
 static const obs_col step2_cols[] = {
-    { "child", "child", OBS_INT, OBS_GROUP, NULL },
-    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "peer", "looked up by child", OBS_INT, OBS_GROUP, NULL },
-    { "peer_pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "address", "text at", OBS_ADDR, 0, NULL },
-    { "text", "stored", OBS_TEXT, 0, NULL },
-    { "peer_type", "Type", OBS_TEXT, 0, NULL },
-    { "peer_protect", "Protect", OBS_TEXT, 0, NULL },
-    { "peer_text", "found there", OBS_TEXT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, OBS_GROUP, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "peer", IDS_COL_LOOKED_UP_BY, OBS_INT, OBS_GROUP, 0 },
+    { "peer_pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "address", IDS_COL_TEXT_AT, OBS_ADDR, 0, 0 },
+    { "text", IDS_COL_STORED, OBS_TEXT, 0, 0 },
+    { "peer_type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "peer_protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "peer_text", IDS_COL_FOUND_THERE, OBS_TEXT, 0, 0 },
 };
 
 void step2_dll_alloc(sup_tour *t, obs_step *s)

@@ -20,13 +20,13 @@
 #include "steps.h"
 
 static const obs_col step3_cols[] = {
-    { "child", "child", OBS_INT, 0, NULL },
-    { "pid", "pid", OBS_INT, 0, NULL },
-    { "create", "CreateFileMapping", OBS_TEXT, 0, NULL },
-    { "creator", "creator", OBS_INT, 0, NULL },
-    { "open_by_name", "OpenFileMapping", OBS_TEXT, 0, NULL },
-    { "added", "added", OBS_INT, 0, NULL },
-    { "seen", "seen", OBS_INT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, 0, 0 },
+    { "create", IDS_COL_CREATEFILEMAPPING, OBS_TEXT, 0, 0 },
+    { "creator", IDS_COL_CREATOR, OBS_INT, 0, 0 },
+    { "open_by_name", IDS_COL_OPENFILEMAPPING, OBS_TEXT, 0, 0 },
+    { "added", IDS_COL_ADDED, OBS_INT, 0, 0 },
+    { "seen", IDS_COL_SEEN, OBS_INT, 0, 0 },
 };
 
 void step3_named_mapping(sup_tour *t, obs_step *s)

@@ -25,14 +25,14 @@ static const uint64_t step4_candidates[] = {
 };
 
 static const obs_col step4_cols[] = {
-    { "child", "child", OBS_INT, OBS_GROUP, NULL },
-    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "view", "view", OBS_INT, 0, NULL },
-    { "mapped_by", "mapped by", OBS_TEXT, 0, NULL },
-    { "address", "address", OBS_ADDR, 0, NULL },
-    { "type", "Type", OBS_TEXT, 0, NULL },
-    { "protect", "Protect", OBS_TEXT, 0, NULL },
-    { "counter", "counter", OBS_INT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, OBS_GROUP, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "view", IDS_COL_VIEW, OBS_INT, 0, 0 },
+    { "mapped_by", IDS_COL_MAPPED_BY, OBS_TEXT, 0, 0 },
+    { "address", IDS_COL_ADDRESS, OBS_ADDR, 0, 0 },
+    { "type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "counter", IDS_COL_COUNTER, OBS_INT, 0, 0 },
 };
 
 static int step4_distinct(const uint64_t *a, int n)

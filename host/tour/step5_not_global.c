@@ -17,13 +17,13 @@
 #include "win32.h"
 
 static const obs_col step5_cols[] = {
-    { "address", "address", OBS_ADDR, 0, NULL },
-    { "child", "child", OBS_INT, 0, "every" },
-    { "view", "view", OBS_INT, 0, NULL },
-    { "type", "Type", OBS_TEXT, 0, NULL },
-    { "protect", "Protect", OBS_TEXT, 0, NULL },
-    { "found", "outsider finds", OBS_TEXT, 0, NULL },
-    { "counter", "counter", OBS_INT, 0, NULL },
+    { "address", IDS_COL_ADDRESS, OBS_ADDR, 0, 0 },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, IDS_COL_ABSENT_EVERY },
+    { "view", IDS_COL_VIEW, OBS_INT, 0, 0 },
+    { "type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "found", IDS_COL_OUTSIDER_FINDS, OBS_TEXT, 0, 0 },
+    { "counter", IDS_COL_COUNTER, OBS_INT, 0, 0 },
 };
 
 #define STEP5_MAX (2 * TOUR_PROCS_MAX + 1)

@@ -35,18 +35,18 @@
 #include "win32.h"
 
 static const obs_col step6_events[] = {
-    { "who", "who", OBS_TEXT, 0, NULL },
-    { "child", "child", OBS_INT, 0, NULL },
-    { "pid", "pid", OBS_INT, 0, NULL },
-    { "action", "what it did", OBS_TEXT, 0, NULL },
-    { "result", "result", OBS_TEXT, 0, NULL },
-    { "value", "value", OBS_INT, 0, NULL },
+    { "who", IDS_COL_WHO, OBS_TEXT, 0, 0 },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, 0, 0 },
+    { "action", IDS_COL_WHAT_IT_DID, OBS_TEXT, 0, 0 },
+    { "result", IDS_COL_RESULT, OBS_TEXT, 0, 0 },
+    { "value", IDS_COL_VALUE, OBS_INT, 0, 0 },
 };
 
 static const obs_col step6_file[] = {
-    { "offset", "offset", OBS_INT, 0, NULL },
-    { "hex", "bytes", OBS_TEXT, 0, NULL },
-    { "text", "as text", OBS_TEXT, 0, NULL },
+    { "offset", IDS_COL_OFFSET, OBS_INT, 0, 0 },
+    { "hex", IDS_COL_BYTES, OBS_TEXT, 0, 0 },
+    { "text", IDS_COL_AS_TEXT, OBS_TEXT, 0, 0 },
 };
 
 /* What the file-backed part observed. */

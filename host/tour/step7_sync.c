@@ -29,13 +29,13 @@ static const char *const step7_how[3] = { "read, add, write", "InterlockedIncrem
 static const char *const step7_field[3] = { "racy", "counter", "locked" };  /* in "state" */
 
 static const obs_col step7_cols[] = {
-    { "way", "way", OBS_TEXT, 0, NULL },
-    { "how", "how", OBS_TEXT, 0, NULL },
-    { "racers", "racers", OBS_INT, 0, NULL },
-    { "counted", "counted", OBS_INT, 0, NULL },
-    { "lost", "lost", OBS_INT, 0, NULL },
-    { "slowest_ms", "slowest", OBS_MS, 0, NULL },
-    { "overlap_ms", "overlap", OBS_MS, 0, NULL },
+    { "way", IDS_COL_WAY, OBS_TEXT, 0, 0 },
+    { "how", IDS_COL_HOW, OBS_TEXT, 0, 0 },
+    { "racers", IDS_COL_RACERS, OBS_INT, 0, 0 },
+    { "counted", IDS_COL_COUNTED, OBS_INT, 0, 0 },
+    { "lost", IDS_COL_LOST, OBS_INT, 0, 0 },
+    { "slowest_ms", IDS_COL_SLOWEST, OBS_MS, 0, 0 },
+    { "overlap_ms", IDS_COL_OVERLAP, OBS_MS, 0, 0 },
 };
 
 /* How long at least two of the n runs [t0[i], t1[i]) went on at once: only then can an

@@ -26,13 +26,13 @@
 #include "win32.h"
 
 static const obs_col step8_cols[] = {
-    { "child", "child", OBS_INT, 0, "tour" },
-    { "pid", "pid", OBS_INT, 0, NULL },
-    { "dll", "memscope.dll at", OBS_ADDR, 0, NULL },
-    { "dll_type", "Type", OBS_TEXT, 0, NULL },
-    { "incremented", "did +1", OBS_BOOL, 0, NULL },
-    { "global", "global", OBS_INT, 0, NULL },
-    { "section", ".shared", OBS_INT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, IDS_COL_ABSENT_TOUR },
+    { "pid", IDS_COL_PID, OBS_INT, 0, 0 },
+    { "dll", IDS_COL_DLL_AT, OBS_ADDR, 0, 0 },
+    { "dll_type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "incremented", IDS_COL_DID_INC, OBS_BOOL, 0, 0 },
+    { "global", IDS_COL_GLOBAL, OBS_INT, 0, 0 },
+    { "section", IDS_COL_SHARED, OBS_INT, 0, 0 },
 };
 
 void step8_section(sup_tour *t, obs_step *s)
