@@ -116,7 +116,7 @@ $(B)/version.h: Makefile | $(B)
 $(B)/obj/dll/memscope.res.o: dll/memscope.rc $(B)/version.h | $(B)/obj/dll
 	$(WINDRES) -I$(B) $< -o $@
 
-$(B)/obj/memscope-exe.res.o: host/memscope.rc $(B)/version.h | $(B)
+$(B)/obj/memscope-exe.res.o: host/memscope.rc host/strings.rc host/strings.h $(B)/version.h | $(B)
 	$(WINDRES) -I$(B) $< -o $@
 
 $(B)/memscope.dll: $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def
@@ -128,8 +128,8 @@ $(B)/libmemscope.dll.a: $(B)/memscope.def
 	$(DLLTOOL) -k --input-def $< --dllname memscope.dll --output-lib $@
 
 # The CLI with its tour (host/tour/) and its live view (watch.c).
-EXE_SRC  := host/memscope.c host/watch.c $(TOUR_SRC)
-$(B)/memscope.exe: $(EXE_SRC) host/tour.h $(TOUR_HDR) dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
+EXE_SRC  := host/memscope.c host/watch.c host/msg.c $(TOUR_SRC)
+$(B)/memscope.exe: $(EXE_SRC) host/tour.h host/msg.h host/strings.h $(TOUR_HDR) dll/memscope.h $(B)/libmemscope.dll.a $(B)/obj/memscope-exe.res.o
 	$(CC) $(ALL_CFLAGS) -o $@ $(EXE_SRC) $(B)/obj/memscope-exe.res.o $(B)/libmemscope.dll.a $(STATIC) \
 	    -lshell32 -ladvapi32
 
@@ -254,6 +254,7 @@ check:
 	    && dpkg-query -W -f='$${Status}' python3-jsonschema 2>/dev/null | grep -q 'ok installed' \
 	    || { echo "make check: toolchain, Wine, Check or jsonschema missing: running scripts/install-deps.sh $(ARCH)"; \
 	         scripts/install-deps.sh $(ARCH); }
+	scripts/check-strings.py   # every string in English and French, same placeholders
 	$(MAKE) all
 	$(MAKE) check-exports
 	scripts/doc-links.pl --check README.md

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "memscope.h"
+#include "msg.h"
 #include "tour.h"
 
 static HANDLE g_stop;   /* set by Ctrl-C / Ctrl-Break */
@@ -46,39 +47,16 @@ static void put_utf8(const WCHAR *s)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-        "usage: memscope [--hold[=SECONDS]] COMMAND [ARGS]\n"
-        "commands:\n"
-        "  set TEXT        store TEXT in the shared block\n"
-        "  get             print the shared text\n"
-        "  inc             add 1 to the block's counter (shared by every process)\n"
-        "  global          add 1 to an ordinary DLL global (this process's own copy)\n"
-        "  section         add 1 to the DLL's .shared section counter (one for all)\n"
-        "  pset TEXT       keep TEXT in this process's heap (private), print its address\n"
-        "  pget            print this process's private text and its address\n"
-        "  hold [SECONDS]  keep the block alive for SECONDS (default: until Ctrl-C)\n"
-        "  info            pid, view address, counters, attached processes, security (SDDL)\n"
-        "  status          list the processes attached to the block\n"
-        "  tour [OPTIONS]  show every claim across child processes (memscope tour --help)\n"
-        "  watch           a live view of the block; q or Ctrl-C to quit\n"
-        "options:\n"
-        "  --hold[=SECONDS]  after the command, keep the block alive (as `hold`)\n"
-        "  -h, --help        this help;  -V, --version  the version\n"
-        "The block's name comes from MEMSCOPE_NAME (default Local\\memscope).\n");
+    fputs(msg(IDS_USAGE), f);
 }
 
 /* host_fail: prints a Win32 error with the system's message, for the operation that failed,
  * on stderr.  Returns 1 (the exit code of a failed operation). */
 int host_fail(const char *what, DWORD err)
 {
-    WCHAR msg[256];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                             err, 0, msg, 256, NULL);
-    while (n > 0 && (msg[n - 1] == L'\r' || msg[n - 1] == L'\n'))
-        msg[--n] = 0;
-    if (n == 0)
-        swprintf(msg, 256, L"error %lu", (unsigned long)err);
-    fprintf(stderr, "memscope: %s failed: %ls (%lu)\n", what, msg, (unsigned long)err);
+    char text[3 * 512];
+    fprintf(stderr, msg(IDS_ERR_FAILED), what, msg_system(err, text, sizeof text),
+            (unsigned long)err);
     return 1;
 }
 
@@ -110,9 +88,9 @@ static int cmd_hold(DWORD seconds)
     if (!SetConsoleCtrlHandler(on_ctrl, TRUE))
         return host_fail("SetConsoleCtrlHandler", GetLastError());
     if (seconds)
-        printf("holding the block for %lu s (Ctrl-C to stop)\n", (unsigned long)seconds);
+        printf(msg(IDS_HOLD_FOR), (unsigned long)seconds);
     else
-        printf("holding the block until Ctrl-C\n");
+        fputs(msg(IDS_HOLD_UNTIL), stdout);
     fflush(stdout);
     if (WaitForSingleObject(g_stop, seconds ? seconds * 1000 : INFINITE) == WAIT_FAILED)
         return host_fail("WaitForSingleObject", GetLastError());
@@ -124,7 +102,7 @@ static int cmd_set(const WCHAR *text)
     DWORD err = MemscopeSetText(text, (DWORD)wcslen(text));
     if (err != ERROR_SUCCESS)
         return host_fail("set", err);
-    printf("set %lu characters\n", (unsigned long)wcslen(text));
+    printf(msg(IDS_SET_DONE), (unsigned long)wcslen(text));
     return 0;
 }
 
@@ -145,8 +123,7 @@ static int cmd_inc(void)
     DWORD err = MemscopeCounterIncrement(&v);
     if (err != ERROR_SUCCESS)
         return host_fail("inc", err);
-    printf("counter %lld (the block's: every process that maps it sees this one)\n",
-           (long long)v);
+    printf(msg(IDS_INC_DONE), (long long)v);
     return 0;
 }
 
@@ -156,12 +133,10 @@ static int cmd_image_counter(BOOL section)
     LONG v = 0;
     if (section) {
         MemscopeSectionIncrement(&v);
-        printf("section %ld (PE section .shared: one copy for every process that loads "
-               "this DLL file)\n", (long)v);
+        printf(msg(IDS_SECTION_DONE), (long)v);
     } else {
         MemscopeGlobalIncrement(&v);
-        printf("global %ld (ordinary DLL global: this process's own copy, starts at 0 in "
-               "every process)\n", (long)v);
+        printf(msg(IDS_GLOBAL_DONE), (long)v);
     }
     return 0;
 }
@@ -175,7 +150,7 @@ static int cmd_pset(const WCHAR *text)
         return host_fail("pset", err);
     if ((err = MemscopeGetPrivateText(buf, ARRAYSIZE(buf), NULL, &addr)) != ERROR_SUCCESS)
         return host_fail("pget", err);
-    printf("private text set at %p (this process's heap)\n", addr);
+    printf(msg(IDS_PSET_DONE), addr);
     return 0;
 }
 
@@ -187,10 +162,10 @@ static int cmd_pget(void)
     if (err != ERROR_SUCCESS)
         return host_fail("pget", err);
     if (addr == NULL) {
-        printf("no private text in this process\n");
+        fputs(msg(IDS_PGET_NONE), stdout);
         return 0;
     }
-    printf("private text at %p: ", addr);
+    printf(msg(IDS_PGET_AT), addr);
     put_utf8(buf);
     putchar('\n');
     return 0;
@@ -199,7 +174,7 @@ static int cmd_pget(void)
 /* Prints the owner and DACL of the named object that open() opens with READ_CONTROL, as
  * SDDL ("O:<owner sid>D:P(A;;<rights>;;;<sid>)...").  GetSecurityInfo loads helper DLLs,
  * which a host may do (the DLL, in DllMain, reads owners with GetKernelObjectSecurity). */
-static void print_sddl(const char *label, const WCHAR *name, BOOL event)
+static void print_sddl(UINT label, const WCHAR *name, BOOL event)
 {
     HANDLE h = event ? OpenEventW(READ_CONTROL, FALSE, name)
                      : OpenFileMappingW(READ_CONTROL, FALSE, name);
@@ -207,14 +182,14 @@ static void print_sddl(const char *label, const WCHAR *name, BOOL event)
     LPWSTR sddl = NULL;
     DWORD err;
 
-    printf("%-12s ", label);
+    fputs(msg(label), stdout);
     if (h == NULL && event && GetLastError() == ERROR_FILE_NOT_FOUND) {
-        printf("(none yet: the DLL creates it at the first wait for the lock)\n");
+        fputs(msg(IDS_SDDL_NONE_YET), stdout);
         return;
     }
     if (h == NULL) {
         err = GetLastError();
-        printf("(not readable)\n");
+        fputs(msg(IDS_NOT_READABLE), stdout);
         host_fail(event ? "OpenEventW" : "OpenFileMappingW", err);
         return;
     }
@@ -222,15 +197,16 @@ static void print_sddl(const char *label, const WCHAR *name, BOOL event)
                           OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
                           NULL, NULL, NULL, NULL, &sd);
     if (err != ERROR_SUCCESS) {
-        printf("(not readable)\n");
+        fputs(msg(IDS_NOT_READABLE), stdout);
         host_fail("GetSecurityInfo", err);
     } else if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(
                    sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
                    &sddl, NULL)) {
-        printf("(not readable)\n");
+        fputs(msg(IDS_NOT_READABLE), stdout);
         host_fail("ConvertSecurityDescriptorToStringSecurityDescriptorW", GetLastError());
     } else {
-        printf("%ls\n", sddl);
+        put_utf8(sddl);
+        putchar('\n');
     }
     LocalFree(sddl);
     LocalFree(sd);
@@ -250,39 +226,39 @@ static int cmd_info(void)
         return host_fail("MemscopeGetInfo", err);
     MemscopeStatusText(status, 512, NULL);
     MemscopeImageCounters(&global, &section);
-    printf("pid          %lu\n", (unsigned long)info.pid);
-    printf("block        %ls\n", info.name);
-    printf("status       %ls\n", status);
-    printf("view         %p (%lu bytes)\n", info.view, (unsigned long)info.cbView);
-    printf("creator pid  %lu%s\n", (unsigned long)info.creatorPid,
-           info.createdHere ? " (this process)" : "");
+    char name8[3 * (MEMSCOPE_NAME_MAX + 1)], status8[3 * 512];
+    printf(msg(IDS_INFO_PID), (unsigned long)info.pid);
+    printf(msg(IDS_INFO_BLOCK), msg_utf8(info.name, name8, sizeof name8));
+    printf(msg(IDS_INFO_STATUS), msg_utf8(status, status8, sizeof status8));
+    printf(msg(IDS_INFO_VIEW), info.view, (unsigned long)info.cbView);
+    printf(msg(IDS_INFO_CREATOR), (unsigned long)info.creatorPid,
+           info.createdHere ? msg(IDS_INFO_THIS_PROCESS) : "");
     if (info.status == ERROR_SUCCESS) {
         MemscopeCounterRead(&counter);
         MemscopeAttachedCount(&attached);
         WCHAR text[MEMSCOPE_TEXT_CAPACITY];
         if (MemscopeGetText(text, ARRAYSIZE(text), NULL) != ERROR_SUCCESS)
             text[0] = 0;
-        printf("attached     %lu processes\n", (unsigned long)attached);
-        printf("shared:      what every process that maps the block sees\n");
-        printf("  text       \"");
+        printf(msg(IDS_INFO_ATTACHED), (unsigned long)attached);
+        fputs(msg(IDS_INFO_SHARED), stdout);
+        fputs(msg(IDS_INFO_TEXT), stdout);
         put_utf8(text);
         printf("\"\n");
-        printf("  counter    %lld\n", (long long)counter);
+        printf(msg(IDS_INFO_COUNTER), (long long)counter);
         WCHAR lock[MEMSCOPE_NAME_MAX + 8];
         swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", info.name);
-        print_sddl("security", info.name, FALSE);
-        print_sddl("lock event", lock, TRUE);
+        print_sddl(IDS_INFO_SECURITY, info.name, FALSE);
+        print_sddl(IDS_INFO_LOCK_EVENT, lock, TRUE);
     }
     if (MemscopeGetPrivateText(ptext, ARRAYSIZE(ptext), NULL, &paddr) != ERROR_SUCCESS)
         ptext[0] = 0;
-    printf("private:     this process's own\n");
-    printf("  ptext      \"");
+    fputs(msg(IDS_INFO_PRIVATE), stdout);
+    fputs(msg(IDS_INFO_PTEXT), stdout);
     put_utf8(ptext);
-    printf("\" (heap address %p)\n", paddr);
-    printf("  global     %ld (ordinary DLL global)\n", (long)global);
-    printf("shared by the DLL file:\n");
-    printf("  section    %ld (PE section .shared: every process that loads this DLL file; "
-           "a demonstration, never ship one)\n", (long)section);
+    printf(msg(IDS_INFO_PTEXT_END), paddr);
+    printf(msg(IDS_INFO_GLOBAL), (long)global);
+    fputs(msg(IDS_INFO_BY_FILE), stdout);
+    printf(msg(IDS_INFO_SECTION), (long)section);
     return info.status == ERROR_SUCCESS ? 0 : host_fail("attach", info.status);
 }
 
@@ -292,16 +268,18 @@ static int cmd_status(void)
     DWORD n = 0, err = MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n);
     if (err != ERROR_SUCCESS)
         return host_fail("status", err);
-    printf("%-6s %-8s %-24s %s\n", "slot", "pid", "attached (UTC)", "image");
+    fputs(msg(IDS_STATUS_HEAD), stdout);
     for (DWORD i = 0; i < n; i++) {
         FILETIME ft = { (DWORD)list[i].attachTime, (DWORD)(list[i].attachTime >> 32) };
         SYSTEMTIME st;
         FileTimeToSystemTime(&ft, &st);
-        printf("%-6lu %-8lu %04u-%02u-%02u %02u:%02u:%02u.%03u  %ls\n",
+        char image[3 * MAX_PATH];
+        printf("%-6lu %-8lu %04u-%02u-%02u %02u:%02u:%02u.%03u  %s\n",
                (unsigned long)list[i].slot, (unsigned long)list[i].pid, st.wYear, st.wMonth,
-               st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds, list[i].image);
+               st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds,
+               msg_utf8(list[i].image, image, sizeof image));
     }
-    printf("%lu attached\n", (unsigned long)n);
+    printf(msg(IDS_STATUS_COUNT), (unsigned long)n);
     return 0;
 }
 
@@ -314,7 +292,7 @@ static int with_wide_arg(int argc, int index, int (*fn)(const WCHAR *))
     if (wargv == NULL)
         return host_fail("CommandLineToArgvW", GetLastError());
     if (wargc != argc) {
-        fprintf(stderr, "memscope: could not read the command line as UTF-16\n");
+        fputs(msg(IDS_ERR_CMDLINE), stderr);
         rc = 1;
     } else {
         rc = fn(wargv[index]);
@@ -323,12 +301,35 @@ static int with_wide_arg(int argc, int index, int (*fn)(const WCHAR *))
     return rc;
 }
 
+/* --lang en|fr, a global option (before the command): read before anything is printed,
+ * so even the usage it comes with is in that language.  FALSE after saying what is wrong. */
+static BOOL lang_option(int argc, char **argv)
+{
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            v = argv[++i];
+        else if (strncmp(argv[i], "--lang=", 7) == 0)
+            v = argv[i] + 7;
+        else if (strcmp(argv[i], "--hold") == 0 || strncmp(argv[i], "--hold=", 7) == 0)
+            continue;
+        if (v != NULL && !msg_set_lang(v)) {
+            fprintf(stderr, msg(IDS_ERR_LANG), v);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "hold", optional_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "lang", required_argument, NULL, 'L' },
         { NULL, 0, NULL, 0 },
     };
     BOOL hold_after = FALSE;
@@ -336,6 +337,8 @@ int main(int argc, char **argv)
     int c, rc;
 
     SetConsoleOutputCP(CP_UTF8);    /* fails harmlessly when stdout is not a console */
+    if (!lang_option(argc, argv))
+        return EXIT_USAGE;
 
     /* '+': stop at the command, so argv indices match the wide argument vector below. */
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
@@ -343,11 +346,12 @@ int main(int argc, char **argv)
         case 'H':
             hold_after = TRUE;
             if (optarg != NULL && !parse_seconds(optarg, &hold_seconds)) {
-                fprintf(stderr, "memscope: --hold wants SECONDS from 1 to 86400, not '%s'\n",
-                        optarg);
+                fprintf(stderr, msg(IDS_ERR_HOLD_OPT), optarg);
                 return EXIT_USAGE;
             }
             break;
+        case 'L':
+            break;                  /* taken by lang_option, before any message */
         case 'h':
             usage(stdout);
             return 0;
@@ -360,7 +364,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "memscope: no command given\n");
+        fputs(msg(IDS_ERR_NO_COMMAND), stderr);
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -394,13 +398,12 @@ int main(int argc, char **argv)
         rc = cmd_status();
     } else if (strcmp(cmd, "hold") == 0 && nargs <= 1) {
         if (nargs == 1 && !parse_seconds(argv[optind + 1], &hold_seconds)) {
-            fprintf(stderr, "memscope: hold wants SECONDS from 1 to 86400, not '%s'\n",
-                    argv[optind + 1]);
+            fprintf(stderr, msg(IDS_ERR_HOLD_ARG), argv[optind + 1]);
             return EXIT_USAGE;
         }
         return cmd_hold(hold_seconds);
     } else {
-        fprintf(stderr, "memscope: unknown command or wrong arguments: %s\n", cmd);
+        fprintf(stderr, msg(IDS_ERR_UNKNOWN), cmd);
         usage(stderr);
         return EXIT_USAGE;
     }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "memscope.h"
+#include "msg.h"
 #include "tour.h"
 
 #define WATCH_TIMER_MS 1000
@@ -77,12 +78,11 @@ static void clear_console(HANDLE out)
     SetConsoleCursorPosition(out, home);
 }
 
+/* Prints w as UTF-8, like everything else (main sets the console code page to UTF-8). */
 static void print_utf8(const WCHAR *w)
 {
-    char buf[4 * 256];
-    if (WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, sizeof buf, NULL, NULL) == 0)
-        strcpy(buf, "?");
-    fputs(buf, stdout);
+    char buf[4 * 256];  /* UTF-8 of up to 256 UTF-16 units */
+    fputs(msg_utf8(w, buf, sizeof buf), stdout);
 }
 
 /* One frame: everything read through the DLL's accessors at this moment. */
@@ -97,36 +97,36 @@ static void draw(const MEMSCOPE_INFO *info, unsigned long frame, const char *rea
     SYSTEMTIME now;
 
     GetLocalTime(&now);
-    printf("memscope watch: %ls   (q or Ctrl-C to quit)\n", info->name);
-    printf("refresh %lu (%s) at %02u:%02u:%02u\n\n", frame, reason, now.wHour, now.wMinute,
-           now.wSecond);
+    char name8[3 * (MEMSCOPE_NAME_MAX + 1)], image[3 * MAX_PATH];
+    printf(msg(IDS_WATCH_TITLE), msg_utf8(info->name, name8, sizeof name8));
+    printf(msg(IDS_WATCH_REFRESH_AT), frame, reason, now.wHour, now.wMinute, now.wSecond);
     DWORD err = MemscopeGetText(text, MEMSCOPE_TEXT_CAPACITY, &len);
     if (err != ERROR_SUCCESS)
-        swprintf(text, MEMSCOPE_TEXT_CAPACITY, L"(MemscopeGetText failed: %lu)",
-                 (unsigned long)err);
+        swprintf(text, MEMSCOPE_TEXT_CAPACITY, L"(MemscopeGetText: %lu)", (unsigned long)err);
     if (len > 200)
         wcscpy(text + 197, L"...");
-    printf("text      (%lu chars) \"", (unsigned long)len);
+    printf(msg(IDS_WATCH_TEXT), (unsigned long)len);
     print_utf8(text);
     printf("\"\n");
     MemscopeCounterRead(&counter);
     MemscopeLockState(&ls);
     MemscopeImageCounters(&global, &section);
-    printf("counter   %lld   racy %lld   locked_total %lld\n", (long long)counter,
+    printf(msg(IDS_WATCH_COUNTER), (long long)counter,
            (long long)ls.racy, (long long)ls.lockedTotal);
     if (ls.ownerPid != 0)
-        printf("lock      held by pid %lu, %ld waiting\n", (unsigned long)ls.ownerPid,
+        printf(msg(IDS_WATCH_LOCK_HELD), (unsigned long)ls.ownerPid,
                (long)ls.waiters);
     else
-        printf("lock      free\n");
-    printf(".shared   %ld (the DLL's shared section, all processes)\n", (long)section);
+        fputs(msg(IDS_WATCH_LOCK_FREE), stdout);
+    printf(msg(IDS_WATCH_SECTION), (long)section);
     MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n);
-    printf("\n%lu attached (block created by pid %lu)\n", (unsigned long)n,
+    printf(msg(IDS_WATCH_ATTACHED), (unsigned long)n,
            (unsigned long)info->creatorPid);
-    printf("  %-5s %-8s %s\n", "slot", "pid", "image");
+    fputs(msg(IDS_WATCH_HEAD), stdout);
     for (DWORD i = 0; i < n && i < MEMSCOPE_SLOTS; i++)
-        printf("  %-5lu %-8lu %ls%s\n", (unsigned long)list[i].slot, (unsigned long)list[i].pid,
-               list[i].image, list[i].pid == info->pid ? "  (this watch)" : "");
+        printf("  %-5lu %-8lu %s%s\n", (unsigned long)list[i].slot, (unsigned long)list[i].pid,
+               msg_utf8(list[i].image, image, sizeof image),
+               list[i].pid == info->pid ? msg(IDS_WATCH_THIS) : "");
     fflush(stdout);
 }
 
@@ -142,13 +142,13 @@ int watch_main(int argc, char **argv)
 
     (void)argv;
     if (argc != 1) {
-        fprintf(stderr, "usage: memscope watch   (q or Ctrl-C to quit)\n");
+        fputs(msg(IDS_WATCH_USAGE), stderr);
         return EXIT_USAGE;
     }
     if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS)
         return host_fail("MemscopeGetInfo", err);
     if (info.status != ERROR_SUCCESS)
-        return host_fail("attaching to the block", info.status);
+        return host_fail(msg(IDS_WATCH_ATTACHING), info.status);
     if ((g_quit = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
         return host_fail("CreateEventW", GetLastError());
     /* Asking for the event makes this process a watcher: from now on, every process that
@@ -181,7 +181,7 @@ int watch_main(int argc, char **argv)
         }
     }
 
-    const char *reason = "start";
+    const char *reason = msg(IDS_WATCH_START);
     for (unsigned long frame = 1;; frame++) {
         /* Reset before reading: a change after this point sets it again. */
         if (!ResetEvent(changed)) {
@@ -191,7 +191,7 @@ int watch_main(int argc, char **argv)
         if (con_out)
             clear_console(out);
         else
-            printf("--- refresh %lu (%s) ---\n", frame, reason);
+            printf(msg(IDS_WATCH_REFRESH), frame, reason);
         draw(&info, frame, reason);
         for (;;) {
             DWORD w = WaitForMultipleObjects(nwait, waits, FALSE, WATCH_TIMER_MS);
@@ -199,7 +199,7 @@ int watch_main(int argc, char **argv)
                 rc = 0;
                 goto cleanup;
             } else if (w == WAIT_OBJECT_0 + 1) {
-                reason = "block changed";
+                reason = msg(IDS_WATCH_CHANGED);
             } else if (w == WAIT_OBJECT_0 + 2) {
                 if (console_q(in)) {
                     rc = 0;
@@ -207,7 +207,7 @@ int watch_main(int argc, char **argv)
                 }
                 continue;               /* another key: nothing to redraw */
             } else if (w == WAIT_TIMEOUT) {
-                reason = "timer";
+                reason = msg(IDS_WATCH_TIMER);
             } else {
                 rc = host_fail("WaitForMultipleObjects", GetLastError());
                 goto cleanup;
@@ -219,7 +219,7 @@ int watch_main(int argc, char **argv)
 cleanup:   /* every way out (q, Ctrl-C, end of input, a failure) passes here once */
     if (con_in)
         SetConsoleMode(in, old_mode);
-    printf("memscope watch: stopped\n");
+    fputs(msg(IDS_WATCH_STOPPED), stdout);
     fflush(stdout);
     /* The reader thread may be blocked in ReadFile: the process exit ends it. */
     if (reader != NULL)

@@ -32,7 +32,8 @@ as_root() {
 # tmux: scripts/test-launcher.sh drives the launcher in a pseudo-terminal;
 # python3-jsonschema: validates the tour's JSON against docs/tour.schema.json
 # (scripts/check-tour-json.sh).
-pkgs=(make wine wine64 dpkg-dev pkg-config tmux python3-jsonschema)
+# locales: the fr_FR.UTF-8 locale (section 1b), without which Wine ignores LANG=fr_FR.UTF-8.
+pkgs=(make wine wine64 dpkg-dev pkg-config tmux python3-jsonschema locales)
 for a in "${arches[@]}"; do
     case "$a" in
         x86_64) pkgs+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64) ;;
@@ -49,6 +50,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
+fi
+
+# --- 1b. the French locale -------------------------------------------------------------
+# Wine takes its UI language from LANG only if that locale exists on the Linux side (a bare
+# Debian 12 has only C, C.utf8 and POSIX): with fr_FR.UTF-8 generated, a *new* Wine prefix
+# started with LANG=fr_FR.UTF-8 reports 0x040c and memscope speaks French without --lang
+# (docs/building.md, "In French").  Generated once; a second run finds it and does nothing.
+if ! locale -a 2>/dev/null | grep -qix 'fr_FR\.utf-\?8'; then
+    say "generating the fr_FR.UTF-8 locale"
+    as_root sed -i -E 's/^#[[:space:]]*(fr_FR\.UTF-8[[:space:]]+UTF-8)/\1/' /etc/locale.gen
+    grep -q '^fr_FR\.UTF-8[[:space:]]' /etc/locale.gen \
+        || echo 'fr_FR.UTF-8 UTF-8' | as_root tee -a /etc/locale.gen >/dev/null
+    as_root locale-gen >/dev/null
 fi
 
 # --- 2. Check, cross-built from Debian's source package ------------------------------

@@ -27,6 +27,10 @@ fi
 
 export MEMSCOPE_NAME="Local\\memscope-tests-$$"
 export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
+# The suites read memscope.exe's English sentences; Wine takes its UI language from LANG
+# (when the locale exists), so a French terminal would turn them French.  The French tour
+# is tested on purpose, with --lang fr (tests/test_tour.c).
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 # The test binary loads memscope.dll from its own folder.
 cd "$top/build/$arch"
 "$top/scripts/wine-run.sh" --timeout "${MEMSCOPE_TEST_TIMEOUT:-1200}" "$exe" "$@"

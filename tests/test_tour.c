@@ -581,7 +581,8 @@ START_TEST(test_tour_text_fits_80_columns)
     ck_assert(GetTempPathA(MAX_PATH, dir) > 0);
     snprintf(file, sizeof file, "%smemscope-tour-text-%lu.bin", dir,
              (unsigned long)GetCurrentProcessId());
-    snprintf(args, sizeof args, "tour --procs 8 --iterations 100000 --file \"%s\"", file);
+    snprintf(args, sizeof args, "--lang en tour --procs 8 --iterations 100000 --file \"%s\"",
+             file);
     exe_start(&r, mst_new_name(), FALSE, args);
     DWORD code = exe_finish(&r);
     DeleteFileA(file);
@@ -699,12 +700,119 @@ START_TEST(test_watch_quits_on_q)
 {
     exe_run w;
     DWORD n = 0;
-    exe_start(&w, mst_new_name(), TRUE, "watch");
+    exe_start(&w, mst_new_name(), TRUE, "--lang en watch");
     ck_assert_msg(exe_wait_for(&w, "refresh 1 (start)"), "no first frame:\n%s", w.text);
     ck_assert(WriteFile(w.in, "q", 1, &n, NULL) && n == 1);
     ck_assert_uint_eq(exe_finish(&w), 0);       /* closes stdin only after it exited */
     ck_assert_int_eq(count_of(w.text, "memscope watch: stopped"), 1);
     free(w.text);
+}
+END_TEST
+
+/* ---- the tour in French (--lang fr) ------------------------------------------------- */
+
+/* The shape of step n's facts: every key with the kind of its value (n number, s string,
+ * b boolean, z null), in order, then the result.  Values themselves (pids, addresses)
+ * differ from run to run; the shape must not differ from language to language. */
+static void facts_shape(const tour_out *t, int n, char *out, size_t cap)
+{
+    const char *obj, *end;
+    size_t len = 0;
+    step_obj(t, n, &obj, &end);
+    const char *p = json_get(obj, end, "facts");
+    ck_assert_msg(p != NULL && *p == '{', "step %d has no facts", n);
+    const char *stop = json_end(p);
+    out[0] = 0;
+    for (p++; p < stop;) {
+        while (p < stop && (*p == ' ' || *p == ',' || *p == '\n'))
+            p++;
+        if (p >= stop || *p != '"')
+            break;
+        const char *k = p + 1, *q = strchr(k, '"');
+        ck_assert(q != NULL);
+        p = q + 1;
+        while (*p == ':' || *p == ' ')
+            p++;
+        const char *kind = *p == '"' ? "s" : *p == 't' || *p == 'f' ? "b" : *p == 'n' ? "z" : "n";
+        len += (size_t)snprintf(out + len, cap > len ? cap - len : 0, "%.*s:%s ", (int)(q - k),
+                                k, kind);
+        p = json_end(p);
+    }
+    char raw[64];
+    json_raw(json_get(obj, end, "result"), raw, sizeof raw);
+    snprintf(out + len, cap > len ? cap - len : 0, "result=%s", raw);
+}
+
+/* --lang fr changes only the free text: every step has the same facts, of the same kinds,
+ * and the same result as in English, and the French document is valid like the English
+ * one (make check validates it against the schema). */
+START_TEST(test_tour_french_json_same_facts)
+{
+    const tour_out *en = tour();
+    tour_out fr;
+    exe_run r;
+    char dir[MAX_PATH], file[MAX_PATH], args[2 * MAX_PATH], path[MAX_PATH];
+    static char a[4096], b[4096];
+    ck_assert(GetTempPathA(MAX_PATH, dir) > 0);
+    snprintf(file, sizeof file, "%smemscope-tour-fr-%lu.bin", dir,
+             (unsigned long)GetCurrentProcessId());
+    snprintf(args, sizeof args, "--lang fr tour --json --file \"%s\"", file);
+    exe_start(&r, mst_new_name(), FALSE, args);
+    fr.exit_code = exe_finish(&r);
+    fr.json = r.text;
+    DeleteFileA(file);
+    mst_path_beside(path, "tour-json\\french.json");
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    ck_assert(fwrite(r.text, 1, r.len, f) == r.len);
+    ck_assert(fclose(f) == 0);
+    ck_assert_msg(fr.exit_code == 0, "French tour exited %lu:\n%s",
+                  (unsigned long)fr.exit_code, fr.json);
+    for (int n = 1; n <= 8; n++) {
+        facts_shape(en, n, a, sizeof a);
+        facts_shape(&fr, n, b, sizeof b);
+        ck_assert_msg(strcmp(a, b) == 0, "step %d: English facts %s\nFrench facts %s", n, a, b);
+    }
+    /* the free text is French: the first claim, as UTF-8 bytes (C3 A9 is e acute) */
+    ck_assert_msg(strstr(fr.json, "La m\xc3\xa9moire obtenue de HeapAlloc") != NULL,
+                  "no French claim in:\n%.400s", fr.json);
+    free(fr.json);
+}
+END_TEST
+
+/* The French text tour written into a pipe (not a console) is UTF-8: the accents of known
+ * sentences arrive as their UTF-8 bytes, never as the '?' of a lossy code page, and every
+ * line still fits 80 columns counted in characters. */
+START_TEST(test_tour_french_text_is_utf8)
+{
+    exe_run r;
+    exe_start(&r, mst_new_name(), FALSE, "--lang fr tour --procs 2 --iterations 100000");
+    DWORD code = exe_finish(&r);
+    ck_assert_msg(code == 0, "tour exited %lu:\n%s", (unsigned long)code, r.text);
+    static const char *const want[] = {
+        "\xc3\x89tape 1. La m\xc3\xa9moire obtenue de HeapAlloc",       /* Étape, mémoire */
+        "verdict : V\xc3\x89RIFI\xc3\x89" "E.",                         /* VÉRIFIÉE */
+        "Bilan : 8 affirmations sur 8 se v\xc3\xa9rifient",             /* vérifient */
+        "granularit\xc3\xa9 d'allocation",                              /* granularité */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_msg(strstr(r.text, want[i]) != NULL, "'%s' is not in:\n%s", want[i], r.text);
+    ck_assert_msg(strchr(r.text, '?') == NULL, "a '?' (a lost accent?) in:\n%s", r.text);
+    int line = 1, widest = 0, widest_line = 0, w = 0;
+    for (const char *p = r.text;; p++) {
+        if (*p == 0 || *p == '\r' || *p == '\n') {
+            if (w > widest)
+                widest = w, widest_line = line;
+            w = 0;
+            line += *p == '\n';
+            if (*p == 0)
+                break;
+        } else {
+            w += ((unsigned char)*p & 0xC0) != 0x80;      /* one column a character */
+        }
+    }
+    ck_assert_msg(widest <= 80, "line %d is %d columns wide:\n%s", widest_line, widest, r.text);
+    free(r.text);
 }
 END_TEST
 
@@ -724,6 +832,8 @@ Suite *suite_tour(void)
     tcase_add_test(tc, test_step7_synchronisation);
     tcase_add_test(tc, test_step8_shared_section);
     tcase_add_test(tc, test_tour_text_fits_80_columns);
+    tcase_add_test(tc, test_tour_french_json_same_facts);
+    tcase_add_test(tc, test_tour_french_text_is_utf8);
     tcase_add_test(tc, test_tour_survives_a_hung_child);
     tcase_add_test(tc, test_tour_survives_a_crashed_child);
     tcase_add_test(tc, test_watch_refreshes_on_change);

@@ -25,16 +25,7 @@
 
 static void tour_usage(FILE *f)
 {
-    fprintf(f,
-        "usage: memscope tour [--procs N] [--file PATH] [--json] [--iterations K]\n"
-        "                     [--timeout MS] [--fault STEP:hang|crash]\n"
-        "  --procs N        child processes (2..%d, default %d)\n"
-        "  --file PATH      step 6 also shows a mapping backed by the file PATH\n"
-        "  --json           the observations as one JSON document (docs/tour.schema.json)\n"
-        "  --iterations K   increments per child in step 7 (default %d)\n"
-        "  --timeout MS     how long a child may take to answer (default %d)\n"
-        "  --fault S:KIND   child 2 hangs or crashes at step S (to see the tour go on)\n",
-        TOUR_PROCS_MAX, TOUR_PROCS_DEFAULT, TOUR_ITERATIONS, TOUR_TIMEOUT_MS);
+    fprintf(f, msg(IDS_TOUR_USAGE), TOUR_PROCS_MAX, TOUR_PROCS_DEFAULT, TOUR_ITERATIONS, TOUR_TIMEOUT_MS);
 }
 
 /* Returns 0 to run the tour, -1 after --help, or EXIT_USAGE after saying what is wrong. */
@@ -58,8 +49,7 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
         case 'n':
             t->procs = (int)strtol(optarg, &end, 10);
             if (*end || t->procs < 2 || t->procs > TOUR_PROCS_MAX)
-                return fprintf(stderr, "memscope tour: --procs wants 2 to %d\n",
-                               TOUR_PROCS_MAX), EXIT_USAGE;
+                return fprintf(stderr, msg(IDS_TOUR_ERR_PROCS), TOUR_PROCS_MAX), EXIT_USAGE;
             break;
         case 'f':
             t->file = optarg;
@@ -70,20 +60,20 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
         case 'i':
             t->iterations = strtol(optarg, &end, 10);
             if (*end || t->iterations < 1 || t->iterations > 100000000)
-                return fputs("memscope tour: --iterations wants 1 to 100000000\n", stderr),
+                return fputs(msg(IDS_TOUR_ERR_ITERATIONS), stderr),
                        EXIT_USAGE;
             break;
         case 't':
             t->timeout = (DWORD)strtoul(optarg, &end, 10);
             if (*end || t->timeout < 100)
-                return fputs("memscope tour: --timeout wants at least 100 (ms)\n", stderr),
+                return fputs(msg(IDS_TOUR_ERR_TIMEOUT), stderr),
                        EXIT_USAGE;
             break;
         case 'F':
             t->fault_step = (int)strtol(optarg, &end, 10);
             if (*end != ':' || t->fault_step < 1 || t->fault_step > 8 ||
                 (strcmp(end + 1, "hang") != 0 && strcmp(end + 1, "crash") != 0))
-                return fputs("memscope tour: --fault wants STEP:hang or STEP:crash\n", stderr),
+                return fputs(msg(IDS_TOUR_ERR_FAULT), stderr),
                        EXIT_USAGE;
             snprintf(t->fault_kind, sizeof t->fault_kind, "%s", end + 1);
             break;

@@ -13,6 +13,8 @@
 #include <windows.h>
 #include <stdint.h>
 
+#include "../msg.h"
+
 typedef enum { OBS_ABSENT, OBS_INT, OBS_ADDR, OBS_TEXT, OBS_BOOL, OBS_MS } obs_kind;
 
 #define OBS_TEXT_MAX 96
@@ -41,10 +43,10 @@ obs_cell obs_absent(void);
 
 typedef struct obs_col {
     const char *key;            /* the JSON field */
-    const char *heading;        /* the text table's heading */
+    UINT heading;               /* the text table's heading: a string id (strings.h) */
     obs_kind kind;              /* what every cell of the column holds */
     unsigned flags;
-    const char *absent;         /* the text shown for an absent cell (NULL: "-") */
+    UINT absent;                /* string id shown for an absent cell (0: "-") */
 } obs_col;
 
 #define OBS_COLS   12
@@ -73,12 +75,12 @@ typedef struct obs_step {
     const char *claim;
     obs_table table[OBS_TABLES];
     int ntables;
-    char note[OBS_NOTES][512];
+    char note[OBS_NOTES][768];  /* room for the longer languages (French runs ~20% longer) */
     int nnotes;
     obs_fact fact[OBS_FACTS];
     int nfacts;
     obs_result result;
-    char verdict[800];
+    char verdict[1200];
 } obs_step;
 
 /* The tour's header: how it ran and the memory geometry GetSystemInfo reports. */

@@ -87,7 +87,7 @@ static void json_table(const obs_table *t, BOOL first)
     for (int c = 0; c < t->ncols; c++) {
         printf("%s{\"key\": \"%s\", \"kind\": \"%s\", \"heading\": ", c ? ", " : "",
                t->cols[c].key, json_kind(t->cols[c].kind));
-        json_str(t->cols[c].heading);
+        json_str(msg(t->cols[c].heading));
         putchar('}');
     }
     printf("],\n     \"rows\": [");

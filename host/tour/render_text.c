@@ -27,7 +27,13 @@ static void text_wrap(const char *text, int first_col, int indent)
         size_t w = strcspn(p, " ");
         if (w == 0)
             break;
-        if (!first && col + 1 + (int)w > TEXT_WRAP) {
+        int cw = 0;             /* the word's width in characters (UTF-8) */
+        for (size_t k = 0; k < w; k++)
+            cw += ((unsigned char)p[k] & 0xC0) != 0x80;
+        /* French puts a space before : ; ! ? and inside « »: such a mark stays on its
+         * word's line (TEXT_WRAP leaves the 2 columns it may take). */
+        BOOL mark = (w == 1 && strchr(":;!?", *p) != NULL) || (w == 2 && memcmp(p, "»", 2) == 0);
+        if (!first && !mark && col + 1 + cw > TEXT_WRAP) {
             printf("\n%*s", indent, "");
             col = indent;
         } else if (!first) {
@@ -35,7 +41,7 @@ static void text_wrap(const char *text, int first_col, int indent)
             col++;
         }
         fwrite(p, 1, w, stdout);
-        col += (int)w;
+        col += cw;
         p += w;
         first = FALSE;
     }
@@ -48,9 +54,9 @@ static const char *text_cell(const obs_col *col, const obs_cell *c, char *buf, s
     case OBS_INT:  snprintf(buf, cap, "%lld", c->v.i); break;
     case OBS_ADDR: snprintf(buf, cap, "0x%" PRIx64, c->v.a); break;
     case OBS_TEXT: snprintf(buf, cap, "%s", c->v.t[0] ? c->v.t : "-"); break;
-    case OBS_BOOL: snprintf(buf, cap, "%s", c->v.b ? "yes" : "no"); break;
+    case OBS_BOOL: snprintf(buf, cap, "%s", msg(c->v.b ? IDS_TOUR_YES : IDS_TOUR_NO)); break;
     case OBS_MS:   snprintf(buf, cap, "%.1f", c->v.ms); break;
-    default:       snprintf(buf, cap, "%s", col->absent != NULL ? col->absent : "-"); break;
+    default:       snprintf(buf, cap, "%s", col->absent != 0 ? msg(col->absent) : "-"); break;
     }
     return buf;
 }
@@ -60,20 +66,26 @@ static BOOL text_right(const obs_col *col)
     return col->kind == OBS_INT || col->kind == OBS_MS;
 }
 
-/* One cell padded (or cut with "...") to width w; no trailing blanks after the last. */
+/* One cell padded (or cut with "...") to width w, in characters, not bytes (UTF-8); no
+ * trailing blanks after the last. */
 static void text_put(const char *s, int w, BOOL right, BOOL last)
 {
-    int n = (int)strlen(s);
+    int n = msg_width(s);
     if (n > w) {
-        printf("%.*s...", w > 3 ? w - 3 : 0, s);
+        int keep = w > 3 ? w - 3 : 0;
+        const char *p = s;
+        for (int k = 0; *p && k <= keep; p++)       /* stop at the start of char keep+1 */
+            if ((((unsigned char)*p & 0xC0) != 0x80) && k++ == keep)
+                break;
+        printf("%.*s...", (int)(p - s), s);
         return;
     }
     if (right)
-        printf("%*s", w, s);
+        printf("%*s%s", w - n, "", s);
     else if (last)
         fputs(s, stdout);
     else
-        printf("%-*s", w, s);
+        printf("%s%*s", s, w - n, "");
 }
 
 static BOOL text_group_changed(const obs_table *t, int r, char (*cells)[OBS_COLS][OBS_TEXT_MAX])
@@ -98,13 +110,13 @@ static void text_table(const obs_table *t)
         }
         plain++;
         last = c;
-        width[c] = (int)strlen(t->cols[c].heading);
+        width[c] = msg_width(msg(t->cols[c].heading));
     }
     for (int r = 0; r < t->nrows; r++) {
         for (int c = 0; c < t->ncols; c++) {
             text_cell(&t->cols[c], &t->cell[r][c], cells[r][c], sizeof cells[r][c]);
-            if (!(t->cols[c].flags & OBS_GROUP) && (int)strlen(cells[r][c]) > width[c])
-                width[c] = (int)strlen(cells[r][c]);
+            if (!(t->cols[c].flags & OBS_GROUP) && msg_width(cells[r][c]) > width[c])
+                width[c] = msg_width(cells[r][c]);
         }
     }
     int indent = grouped ? 4 : 2, gap = 2;
@@ -139,7 +151,7 @@ static void text_table(const obs_table *t)
             if (t->cols[c].flags & OBS_GROUP)
                 continue;
             if (line == 0)
-                text_put(t->cols[c].heading, width[c], text_right(&t->cols[c]), c == last);
+                text_put(msg(t->cols[c].heading), width[c], text_right(&t->cols[c]), c == last);
             else
                 printf("%.*s", width[c], "----------------------------------------"
                                          "----------------------------------------");
@@ -155,7 +167,7 @@ static void text_table(const obs_table *t)
                 size_t n = strlen(line);
                 if (t->cols[c].flags & OBS_GROUP)
                     snprintf(line + n, sizeof line - n, "%s%s %s", n ? ", " : "",
-                             t->cols[c].heading, cells[r][c]);
+                             msg(t->cols[c].heading), cells[r][c]);
             }
             fputs("  ", stdout);
             text_wrap(line, 2, 4);
@@ -175,14 +187,9 @@ static void text_table(const obs_table *t)
 static void text_header(const obs_header *h)
 {
     char p[1024];
-    snprintf(p, sizeof p, "memscope tour: %d child processes of memscope.exe on the block %s. "
-             "Each child loads memscope.dll; the tour sends it one command a line and prints "
-             "what it answers. Every verdict below is computed from those answers.",
-             h->procs, h->block);
+    snprintf(p, sizeof p, msg(IDS_TOUR_HEADER), h->procs, h->block);
     text_wrap(p, 0, 0);
-    snprintf(p, sizeof p, "GetSystemInfo: pages of %lu bytes; allocation "
-             "granularity %lu bytes, the multiple at which VirtualAlloc and MapViewOfFile "
-             "place what they map.", (unsigned long)h->page_size,
+    snprintf(p, sizeof p, msg(IDS_TOUR_SYSINFO), (unsigned long)h->page_size,
              (unsigned long)h->granularity);
     text_wrap(p, 0, 0);
     fflush(stdout);
@@ -190,8 +197,10 @@ static void text_header(const obs_header *h)
 
 static void text_step(const obs_step *s)
 {
-    printf("\nStep %d. ", s->number);
-    text_wrap(s->claim, 8 + (s->number >= 10), 8);
+    char lead[64];
+    snprintf(lead, sizeof lead, msg(IDS_TOUR_STEP), s->number);
+    printf("\n%s", lead);
+    text_wrap(s->claim, msg_width(lead), 8);
     for (int i = 0; i < s->ntables; i++)
         text_table(&s->table[i]);
     if (s->nnotes > 0)
@@ -200,21 +209,27 @@ static void text_step(const obs_step *s)
         fputs("  ", stdout);
         text_wrap(s->note[i], 2, 4);
     }
-    const char *word = s->result == OBS_HOLDS ? "HOLDS" : s->result == OBS_FAILS
-                                                          ? "DOES NOT HOLD" : "INCONCLUSIVE";
-    printf("\n  verdict: %s. ", word);
-    text_wrap(s->verdict, 13 + (int)strlen(word), 4);
+    UINT word = s->result == OBS_HOLDS ? IDS_TOUR_HOLDS : s->result == OBS_FAILS
+                                                        ? IDS_TOUR_FAILS : IDS_TOUR_INCONCLUSIVE;
+    snprintf(lead, sizeof lead, msg(IDS_TOUR_VERDICT), msg(word));
+    printf("\n%s", lead);
+    text_wrap(s->verdict, msg_width(lead), 4);
     fflush(stdout);
 }
 
 static void text_summary(const obs_summary *sum)
 {
-    printf("\nSummary: %d of %d claims hold", sum->holds, sum->steps);
-    if (sum->fails)
-        printf(", %d do not", sum->fails);
-    if (sum->inconclusive)
-        printf(", %d inconclusive", sum->inconclusive);
-    printf(". No child is left running.\n");
+    char line[512];
+    int n = snprintf(line, sizeof line, msg(IDS_TOUR_SUMMARY), sum->holds, sum->steps);
+    if (sum->fails && n >= 0 && n < (int)sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, msg(IDS_TOUR_SUMMARY_FAILS), sum->fails);
+    if (sum->inconclusive && n >= 0 && n < (int)sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, msg(IDS_TOUR_SUMMARY_INCONCLUSIVE),
+                      sum->inconclusive);
+    if (n >= 0 && n < (int)sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, "%s", msg(IDS_TOUR_SUMMARY_END));
+    putchar('\n');
+    text_wrap(line, 0, 0);
     fflush(stdout);
 }
 

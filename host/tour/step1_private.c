@@ -23,17 +23,17 @@ static const char *const step1_allocator[4] = { "HeapAlloc", "VirtualAlloc", "Gl
 static const char *const step1_key[4] = { "heap", "virtual", "global", "local" };
 
 static const obs_col step1_cols[] = {
-    { "child", "child", OBS_INT, OBS_GROUP, NULL },
-    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "peer", "looked up by child", OBS_INT, OBS_GROUP, NULL },
-    { "peer_pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "allocator", "allocator", OBS_TEXT, 0, NULL },
-    { "address", "address", OBS_ADDR, 0, NULL },
-    { "value", "stored", OBS_INT, 0, NULL },
-    { "peer_type", "Type", OBS_TEXT, 0, NULL },
-    { "peer_protect", "Protect", OBS_TEXT, 0, NULL },
-    { "peer_value", "value", OBS_INT, 0, NULL },
-    { "peer_found", "whose", OBS_TEXT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, OBS_GROUP, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "peer", IDS_COL_LOOKED_UP_BY, OBS_INT, OBS_GROUP, 0 },
+    { "peer_pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "allocator", IDS_COL_ALLOCATOR, OBS_TEXT, 0, 0 },
+    { "address", IDS_COL_ADDRESS, OBS_ADDR, 0, 0 },
+    { "value", IDS_COL_STORED, OBS_INT, 0, 0 },
+    { "peer_type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "peer_protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "peer_value", IDS_COL_VALUE, OBS_INT, 0, 0 },
+    { "peer_found", IDS_COL_WHOSE, OBS_TEXT, 0, 0 },
 };
 
 void step1_private(sup_tour *t, obs_step *s)
@@ -44,12 +44,8 @@ void step1_private(sup_tour *t, obs_step *s)
     int allocations = 0, own_ok = 0, peeks = 0, saw_owner = 0, nothing = 0, other = 0;
     int its_own = 0;
 
-    obs_begin(s, 1, "Memory from HeapAlloc, VirtualAlloc, GlobalAlloc and LocalAlloc is "
-              "reachable only by the process that allocated it.");
-    obs_table *tab = OBS_TABLE(s, "allocations", "Each child stores a value with each "
-                               "allocator and reads it back; the child that looks it up asks "
-                               "VirtualQuery about the same number in its own address space "
-                               "(Type, Protect) and reads the value there.", step1_cols);
+    obs_begin(s, 1, msg(IDS_S1_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "allocations", msg(IDS_S1_TITLE_ALLOCATIONS_2), step1_cols);
     for (int i = 0; i < t->nkids; i++) {
         sup_child *c = &t->kids[i];
         if (!sup_ask(c, "alloc"))
@@ -105,11 +101,9 @@ void step1_private(sup_tour *t, obs_step *s)
         }
     }
     if (its_own > 0) {
-        char lead[96];
-        snprintf(lead, sizeof lead, "%d of %d looks found the looking child's own value at "
-                 "the owner's address", its_own, peeks);
-        tour_note_same_numbers(t, s, lead, "Either way the same number is different memory "
-                               "in each process.");
+        char lead[160];
+        snprintf(lead, sizeof lead, msg(IDS_S1_LEAD_3), its_own, peeks);
+        tour_note_same_numbers(t, s, lead, msg(IDS_TOUR_SAME_TAIL));
     }
     obs_fact_add(s, "allocations", obs_int(allocations));
     obs_fact_add(s, "own_readbacks_ok", obs_int(own_ok));
@@ -118,16 +112,11 @@ void step1_private(sup_tour *t, obs_step *s)
     obs_fact_add(s, "peeks_found_nothing", obs_int(nothing));
     obs_fact_add(s, "peeks_found_other_data", obs_int(other));
     if (peeks == 0)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children answered, so no process "
-                    "could look at another's addresses.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S1_V_INCONCLUSIVE_4));
     else if (own_ok == allocations && peeks == allocations && saw_owner == 0)
-        obs_verdict(s, OBS_HOLDS, "every child read back its own 4 values. Another child, "
-                    "looking at the same %d numeric addresses in its own address space, found "
-                    "nothing at %d of them and its own, different data at %d, never the "
-                    "owner's value: a pointer means nothing in another process.", peeks,
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S1_V_HOLDS_5), peeks,
                     nothing, other);
     else
-        obs_verdict(s, OBS_FAILS, "%d of %d values read back by their owner; %d of %d looks "
-                    "from another process found the owner's value.", own_ok, allocations,
+        obs_verdict(s, OBS_FAILS, msg(IDS_S1_V_FAILS_6), own_ok, allocations,
                     saw_owner, peeks);
 }

@@ -22,15 +22,15 @@
 #include "steps.h"
 
 static const obs_col step2_cols[] = {
-    { "child", "child", OBS_INT, OBS_GROUP, NULL },
-    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "peer", "looked up by child", OBS_INT, OBS_GROUP, NULL },
-    { "peer_pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "address", "text at", OBS_ADDR, 0, NULL },
-    { "text", "stored", OBS_TEXT, 0, NULL },
-    { "peer_type", "Type", OBS_TEXT, 0, NULL },
-    { "peer_protect", "Protect", OBS_TEXT, 0, NULL },
-    { "peer_text", "found there", OBS_TEXT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, OBS_GROUP, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "peer", IDS_COL_LOOKED_UP_BY, OBS_INT, OBS_GROUP, 0 },
+    { "peer_pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "address", IDS_COL_TEXT_AT, OBS_ADDR, 0, 0 },
+    { "text", IDS_COL_STORED, OBS_TEXT, 0, 0 },
+    { "peer_type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "peer_protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "peer_text", IDS_COL_FOUND_THERE, OBS_TEXT, 0, 0 },
 };
 
 void step2_dll_alloc(sup_tour *t, obs_step *s)
@@ -41,12 +41,8 @@ void step2_dll_alloc(sup_tour *t, obs_step *s)
     BOOL same_dll = TRUE;
     char dll_type[16] = "";
 
-    obs_begin(s, 2, "Memory a DLL allocates lives in the address space of the process that "
-              "called it: other processes using the same DLL cannot reach it.");
-    obs_table *tab = OBS_TABLE(s, "texts", "Each child has memscope.dll keep a text, which the "
-                               "DLL copies into memory from HeapAlloc; the child that looks it "
-                               "up asks VirtualQuery about that address in its own address "
-                               "space (Type, Protect) and reads the text there.", step2_cols);
+    obs_begin(s, 2, msg(IDS_S2_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "texts", msg(IDS_S2_TITLE_TEXTS_2), step2_cols);
     for (int i = 0; i < t->nkids; i++) {
         sup_child *c = &t->kids[i];
         char expect[64];
@@ -92,27 +88,16 @@ void step2_dll_alloc(sup_tour *t, obs_step *s)
     obs_fact_add(s, "dll_address", same_dll && texts > 0 ? obs_addr(dll0) : obs_absent());
     obs_fact_add(s, "dll_type", texts > 0 ? obs_text(dll_type) : obs_absent());
     if (same_dll && texts > 0)
-        obs_note(s, "memscope.dll is mapped at 0x%" PRIx64 " in every child (VirtualQuery "
-                 "there: %s; Windows too picks a DLL's base once per boot, so it is usually "
-                 "the same in every process). Each process maps the DLL's image into its own "
-                 "address space; "
-                 "only the physical pages behind it are shared (the code's, and the data's "
-                 "until a process writes: copy-on-write, except in a section marked shared, "
-                 "step 8). What the DLL allocates is per process.", dll0, dll_type);
+        obs_note(s, msg(IDS_S2_NOTE_3), dll0, dll_type);
     if (saw_own > 0) {
-        char lead[96];
-        snprintf(lead, sizeof lead, "%d of %d looks found the looking child's own text at "
-                 "the owner's address", saw_own, peeks);
-        tour_note_same_numbers(t, s, lead, "Either way the same number is different memory "
-                               "in each process.");
+        char lead[160];
+        snprintf(lead, sizeof lead, msg(IDS_S2_LEAD_4), saw_own, peeks);
+        tour_note_same_numbers(t, s, lead, msg(IDS_TOUR_SAME_TAIL));
     }
     if (peeks == 0)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children answered.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S2_V_INCONCLUSIVE_5));
     else if (own_ok == texts && saw_owner == 0)
-        obs_verdict(s, OBS_HOLDS, "the DLL's HeapAlloc put each child's text in that child's "
-                    "heap; %d looks from another process at the same address never found the "
-                    "owner's text (%d found their own text there).", peeks, saw_own);
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S2_V_HOLDS_6), peeks, saw_own);
     else
-        obs_verdict(s, OBS_FAILS, "%d of %d children read their own text; %d looks found "
-                    "another process's text.", own_ok, texts, saw_owner);
+        obs_verdict(s, OBS_FAILS, msg(IDS_S2_V_FAILS_7), own_ok, texts, saw_owner);
 }

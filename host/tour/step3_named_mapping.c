@@ -20,13 +20,13 @@
 #include "steps.h"
 
 static const obs_col step3_cols[] = {
-    { "child", "child", OBS_INT, 0, NULL },
-    { "pid", "pid", OBS_INT, 0, NULL },
-    { "create", "CreateFileMapping", OBS_TEXT, 0, NULL },
-    { "creator", "creator", OBS_INT, 0, NULL },
-    { "open_by_name", "OpenFileMapping", OBS_TEXT, 0, NULL },
-    { "added", "added", OBS_INT, 0, NULL },
-    { "seen", "seen", OBS_INT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, 0, 0 },
+    { "create", IDS_COL_CREATEFILEMAPPING, OBS_TEXT, 0, 0 },
+    { "creator", IDS_COL_CREATOR, OBS_INT, 0, 0 },
+    { "open_by_name", IDS_COL_OPENFILEMAPPING, OBS_TEXT, 0, 0 },
+    { "added", IDS_COL_ADDED, OBS_INT, 0, 0 },
+    { "seen", IDS_COL_SEEN, OBS_INT, 0, 0 },
 };
 
 void step3_named_mapping(sup_tour *t, obs_step *s)
@@ -34,16 +34,8 @@ void step3_named_mapping(sup_tour *t, obs_step *s)
     int creators = 0, openers = 0, agreed = 0, asked = 0, open_ok = 0, same = 0, n = 0;
     DWORD first_pid = 0;
 
-    obs_begin(s, 3, "Shared memory needs a file mapping: the first process creates the named "
-              "mapping (CreateFileMapping), the others get the same one by its name "
-              "(ERROR_ALREADY_EXISTS, or OpenFileMapping).");
-    obs_table *tab = OBS_TABLE(s, "children", "What each child's DllMain got from "
-                               "CreateFileMapping with the tour's name, and which process the "
-                               "block names as its creator; then what OpenFileMapping by that "
-                               "name said in the child. added: the pid the child added to the "
-                               "block's counter through a view of the OpenFileMapping handle; "
-                               "seen: how much the counter grew, read through DllMain's view "
-                               "(the child then took its pid back off).", step3_cols);
+    obs_begin(s, 3, msg(IDS_S3_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "children", msg(IDS_S3_TITLE_CHILDREN_2), step3_cols);
     for (int i = 0; i < t->nkids; i++) {
         sup_child *c = &t->kids[i];
         char open[32] = "";
@@ -72,8 +64,7 @@ void step3_named_mapping(sup_tour *t, obs_step *s)
                 added >= 0 ? obs_int(added) : obs_absent(),
                 seen >= 0 ? obs_int(seen) : obs_absent());
     }
-    obs_note(s, "block name: %s (from MEMSCOPE_NAME; the children were started one after "
-             "another)", t->name8);
+    obs_note(s, msg(IDS_S3_NOTE_3), t->name8);
     obs_fact_add(s, "name", obs_text(t->name8));
     obs_fact_add(s, "children", obs_int(n));
     obs_fact_add(s, "creators", obs_int(creators));
@@ -85,17 +76,12 @@ void step3_named_mapping(sup_tour *t, obs_step *s)
     obs_fact_add(s, "open_by_name_ok", obs_int(open_ok));
     obs_fact_add(s, "same_section_seen", obs_int(same));
     if (n < 2 || asked < 2)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children started, or answered.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S3_V_INCONCLUSIVE_4));
     else if (creators == 1 && openers == n - 1 && agreed == n && open_ok == asked &&
              same == asked)
-        obs_verdict(s, OBS_HOLDS, "one child (pid %lu) created the mapping; the other %d got "
-                    "ERROR_ALREADY_EXISTS and the same block (all %d name pid %lu as its "
-                    "creator). OpenFileMapping opened the name in the %d children asked, and what each "
-                    "added through a view of that handle was seen through its DllMain's view: "
-                    "one section, whichever way it was opened.", (unsigned long)first_pid,
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S3_V_HOLDS_5), (unsigned long)first_pid,
                     openers, n, (unsigned long)first_pid, asked);
     else
-        obs_verdict(s, OBS_FAILS, "%d creators, %d openers, %d of %d agree on the creator, "
-                    "%d of %d opened it by name, %d saw their write through both views.",
+        obs_verdict(s, OBS_FAILS, msg(IDS_S3_V_FAILS_6),
                     creators, openers, agreed, n, open_ok, asked, same);
 }

@@ -25,14 +25,14 @@ static const uint64_t step4_candidates[] = {
 };
 
 static const obs_col step4_cols[] = {
-    { "child", "child", OBS_INT, OBS_GROUP, NULL },
-    { "pid", "pid", OBS_INT, OBS_GROUP, NULL },
-    { "view", "view", OBS_INT, 0, NULL },
-    { "mapped_by", "mapped by", OBS_TEXT, 0, NULL },
-    { "address", "address", OBS_ADDR, 0, NULL },
-    { "type", "Type", OBS_TEXT, 0, NULL },
-    { "protect", "Protect", OBS_TEXT, 0, NULL },
-    { "counter", "counter", OBS_INT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, OBS_GROUP, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, OBS_GROUP, 0 },
+    { "view", IDS_COL_VIEW, OBS_INT, 0, 0 },
+    { "mapped_by", IDS_COL_MAPPED_BY, OBS_TEXT, 0, 0 },
+    { "address", IDS_COL_ADDRESS, OBS_ADDR, 0, 0 },
+    { "type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "counter", IDS_COL_COUNTER, OBS_INT, 0, 0 },
 };
 
 static int step4_distinct(const uint64_t *a, int n)
@@ -78,12 +78,8 @@ void step4_views(sup_tour *t, obs_step *s, step_views *v)
     static const char *const how[3] = { "DllMain", "MapViewOfFile", "MapViewOfFileEx" };
     int n = 0, tried = 0, mapped = 0, agree = 0, mem_mapped = 0;
 
-    obs_begin(s, 4, "Each process maps its own view of the same physical pages; the view's "
-              "address may differ from process to process, unless MapViewOfFileEx maps it at "
-              "a chosen address.");
-    obs_table *tab = OBS_TABLE(s, "views", "Each child's three views of the block: where "
-                               "they are, what VirtualQuery says they are, and the block's "
-                               "counter read through each after one child added 1000.",
+    obs_begin(s, 4, msg(IDS_S4_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "views", msg(IDS_S4_TITLE_VIEWS_2),
                                step4_cols);
     memset(v, 0, sizeof *v);
     for (int i = 0; i < t->nkids; i++) {
@@ -125,16 +121,15 @@ void step4_views(sup_tour *t, obs_step *s, step_views *v)
         agree += read && same == 3;
     }
     int dv = step4_distinct(v->view, t->nkids), ds = step4_distinct(v->second, t->nkids);
-    obs_note(s, "views mapped in DllMain: %d distinct address%s across %d children", dv,
-             dv == 1 ? "" : "es", n);
+    obs_note(s, msg(IDS_S4_NOTE_3), dv,
+             msg(dv == 1 ? IDS_S4_ADDR_ONE_21 : IDS_S4_ADDR_MANY_22), n);
     if (dv < n && n > 1)
-        tour_note_same_numbers(t, s, "some DllMain views share an address",
-                               "Each is still that process's own view.");
-    obs_note(s, "second views, mapped after child k reserved k-1 MiB: %d distinct address%s",
-             ds, ds == 1 ? "" : "es");
+        tour_note_same_numbers(t, s, msg(IDS_S4_LEAD_4),
+                               msg(IDS_S4_TAIL_20));
+    obs_note(s, msg(IDS_S4_NOTE_5),
+             ds, msg(ds == 1 ? IDS_S4_ADDR_ONE_21 : IDS_S4_ADDR_MANY_22));
     if (v->fixed != 0 && w != NULL)
-        obs_note(s, "child %d (pid %lu) added 1000 to the counter through its view at "
-                 "0x%" PRIx64 "; every child then read it through all three of its views",
+        obs_note(s, msg(IDS_S4_NOTE_6),
                  w->index, (unsigned long)w->pid, v->fixed);
     obs_fact_add(s, "children", obs_int(n));
     obs_fact_add(s, "dll_views_distinct", obs_int(dv));
@@ -146,16 +141,11 @@ void step4_views(sup_tour *t, obs_step *s, step_views *v)
     obs_fact_add(s, "written_value", obs_int(v->value));
     obs_fact_add(s, "reads_agree", obs_int(agree));
     if (n < 2)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children answered.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S4_V_INCONCLUSIVE_7));
     else if (v->fixed == 0)
-        obs_verdict(s, OBS_INCONCLUSIVE, "no candidate address was free in every child (%d "
-                    "tried).", tried);
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S4_V_INCONCLUSIVE_8), tried);
     else if (mapped == n && agree == n)
-        obs_verdict(s, OBS_HOLDS, "%d children, %d distinct addresses for their second views, "
-                    "one address (0x%" PRIx64 ") for the view MapViewOfFileEx mapped in all of "
-                    "them; one write was read back as %lld through every view of every child: "
-                    "the same pages behind every address.", n, ds, v->fixed, v->value);
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S4_V_HOLDS_9), n, ds, v->fixed, v->value);
     else
-        obs_verdict(s, OBS_FAILS, "%d of %d children mapped 0x%" PRIx64 "; %d of them read "
-                    "%lld through all their views.", mapped, n, v->fixed, agree, v->value);
+        obs_verdict(s, OBS_FAILS, msg(IDS_S4_V_FAILS_10), mapped, n, v->fixed, agree, v->value);
 }

@@ -17,13 +17,13 @@
 #include "win32.h"
 
 static const obs_col step5_cols[] = {
-    { "address", "address", OBS_ADDR, 0, NULL },
-    { "child", "child", OBS_INT, 0, "every" },
-    { "view", "view", OBS_INT, 0, NULL },
-    { "type", "Type", OBS_TEXT, 0, NULL },
-    { "protect", "Protect", OBS_TEXT, 0, NULL },
-    { "found", "outsider finds", OBS_TEXT, 0, NULL },
-    { "counter", "counter", OBS_INT, 0, NULL },
+    { "address", IDS_COL_ADDRESS, OBS_ADDR, 0, 0 },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, IDS_COL_ABSENT_EVERY },
+    { "view", IDS_COL_VIEW, OBS_INT, 0, 0 },
+    { "type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "protect", IDS_COL_PROTECT, OBS_TEXT, 0, 0 },
+    { "found", IDS_COL_OUTSIDER_FINDS, OBS_TEXT, 0, 0 },
+    { "counter", IDS_COL_COUNTER, OBS_INT, 0, 0 },
 };
 
 #define STEP5_MAX (2 * TOUR_PROCS_MAX + 1)
@@ -38,12 +38,8 @@ void step5_not_global(sup_tour *t, obs_step *s, const step_views *v)
     int na = 0, probed = 0, found_tour = 0, nothing = 0, own_block = 0, other = 0;
     DWORD tour_creator = (DWORD)proto_num(t->kids[0].hello, "creator", 0);
 
-    obs_begin(s, 5, "The shared pages are not global: a process that has not mapped a view "
-              "cannot reach them.");
-    obs_table *tab = OBS_TABLE(s, "probes", "An outsider, memscope.exe with the same DLL on a "
-                               "block of its own, asks VirtualQuery about each address where "
-                               "the tour's children have a view (Type, Protect) and reads what "
-                               "is there.", step5_cols);
+    obs_begin(s, 5, msg(IDS_S5_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "probes", msg(IDS_S5_TITLE_PROBES_2), step5_cols);
     /* Each distinct address once: the fixed view is at one address in every child. */
     for (int i = 0; i < t->nkids; i++) {
         const uint64_t a[3] = { v->view[i], v->second[i], i == 0 ? v->fixed : 0 };
@@ -94,15 +90,13 @@ void step5_not_global(sup_tour *t, obs_step *s, const step_views *v)
                 magic == 1 ? obs_int(counter) : obs_absent());
     }
     if (up)
-        obs_note(s, "the outsider: pid %lu, memscope.exe with the same DLL, attached to %s (its "
-                 "own block, view at 0x%" PRIx64 ")", (unsigned long)out.pid, name8,
+        obs_note(s, msg(IDS_S5_NOTE_3), (unsigned long)out.pid, name8,
                  proto_addr(out.hello, "view"));
     if (own_block > 0) {
-        char lead[96];
-        snprintf(lead, sizeof lead, "the outsider's own block is at %d of those addresses",
+        char lead[160];
+        snprintf(lead, sizeof lead, msg(IDS_S5_LEAD_4),
                  own_block);
-        tour_note_same_numbers(t, s, lead, "It is still the outsider's own section: its "
-                               "creator and its counter are not the tour's.");
+        tour_note_same_numbers(t, s, lead, msg(IDS_S5_TAIL_20));
     }
     if (out.state == SUP_LIVE)
         sup_stop(&out);
@@ -113,13 +107,10 @@ void step5_not_global(sup_tour *t, obs_step *s, const step_views *v)
     obs_fact_add(s, "found_own_block", obs_int(own_block));
     obs_fact_add(s, "found_other", obs_int(other));
     if (probed == 0)
-        obs_verdict(s, OBS_INCONCLUSIVE, "the outsider could not be started or did not answer.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S5_V_INCONCLUSIVE_5));
     else if (found_tour == 0)
-        obs_verdict(s, OBS_HOLDS, "at the %d addresses where the tour's children see the "
-                    "block, a process that never mapped it found nothing at %d and memory of "
-                    "its own at %d, never the tour's block: the pages are reachable only "
-                    "through a view.", probed, nothing, own_block + other);
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S5_V_HOLDS_6), probed, nothing, own_block + other);
     else
-        obs_verdict(s, OBS_FAILS, "the outsider found the tour's block at %d of %d addresses.",
+        obs_verdict(s, OBS_FAILS, msg(IDS_S5_V_FAILS_7),
                     found_tour, probed);
 }

@@ -35,18 +35,18 @@
 #include "win32.h"
 
 static const obs_col step6_events[] = {
-    { "who", "who", OBS_TEXT, 0, NULL },
-    { "child", "child", OBS_INT, 0, NULL },
-    { "pid", "pid", OBS_INT, 0, NULL },
-    { "action", "what it did", OBS_TEXT, 0, NULL },
-    { "result", "result", OBS_TEXT, 0, NULL },
-    { "value", "value", OBS_INT, 0, NULL },
+    { "who", IDS_COL_WHO, OBS_TEXT, 0, 0 },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, 0 },
+    { "pid", IDS_COL_PID, OBS_INT, 0, 0 },
+    { "action", IDS_COL_WHAT_IT_DID, OBS_TEXT, 0, 0 },
+    { "result", IDS_COL_RESULT, OBS_TEXT, 0, 0 },
+    { "value", IDS_COL_VALUE, OBS_INT, 0, 0 },
 };
 
 static const obs_col step6_file[] = {
-    { "offset", "offset", OBS_INT, 0, NULL },
-    { "hex", "bytes", OBS_TEXT, 0, NULL },
-    { "text", "as text", OBS_TEXT, 0, NULL },
+    { "offset", IDS_COL_OFFSET, OBS_INT, 0, 0 },
+    { "hex", IDS_COL_BYTES, OBS_TEXT, 0, 0 },
+    { "text", IDS_COL_AS_TEXT, OBS_TEXT, 0, 0 },
 };
 
 /* What the file-backed part observed. */
@@ -154,12 +154,12 @@ static void step6_file_part(sup_tour *t, obs_step *s, const char *run, step6_fil
 
     memset(f, 0, sizeof *f);
     f->before_flush = f->no_view = f->size = -1;
-    obs_table *ev = OBS_TABLE(s, "file_events", "First a mapping backed by the file, in "
-                              "order: each child maps the file under one name and writes a "
-                              "record (value: which); the tour reads the file with ReadFile "
-                              "(value: the records found); child 1 flushes its view, then its "
-                              "file handle; each child unmaps its view and closes its two "
-                              "handles.", step6_events);
+    /* First a mapping backed by the file, in order: each child maps
+     * the file under one name and writes a record (value: which);
+     * the tour reads the file with ReadFile (value: the records
+     * found); child 1 flushes its view, then its file handle; each
+     * child unmaps its view and closes its two handles. */
+    obs_table *ev = OBS_TABLE(s, "file_events", msg(IDS_S6_TITLE_FILE_EVENTS_1), step6_events);
     w32_empty_file(t->file);    /* so old records cannot pass for new ones */
     snprintf(name8, sizeof name8, "%s.file", t->name8);
     proto_enc(t->file, enc_path, sizeof enc_path);
@@ -203,21 +203,21 @@ static void step6_file_part(sup_tour *t, obs_step *s, const char *run, step6_fil
     if (n >= 0) {
         int shown = (t->nkids + 1) * TOUR_RECORD;
         f->size = n;
-        step6_dump(OBS_TABLE(s, "file", "The file as that last ReadFile read it, no view of "
-                             "it left: the header record, then one record a child.",
+        /* The file as that last ReadFile read it, no view of it left: the header record, then one record a child. */
+        step6_dump(OBS_TABLE(s, "file", msg(IDS_S6_TITLE_FILE_2),
                              step6_file), buf, n < shown ? n : shown);
     }
     if (first != NULL)
-        obs_note(s, "FlushViewOfFile only starts writing the view's dirty pages to the file: "
-                 "it returns without waiting for the disk and does not write the file's "
-                 "metadata. FlushFileBuffers, on the file handle child %d opened, returns once "
-                 "the file's data and metadata are written to the disk. To have data on the "
-                 "disk, call both, in that order.", first->index);
+        /* FlushViewOfFile only starts writing the view's dirty pages to the file: it returns
+         * without waiting for the disk and does not write the file's metadata. FlushFileBuffers,
+         * on the file handle child %d opened, returns once the file's data and metadata are
+         * written to the disk. To have data on the disk, call both, in that order. */
+        obs_note(s, msg(IDS_S6_NOTE_3), first->index);
     if (f->before_flush > 0)
-        obs_note(s, "ReadFile found %d records before either flush, so the flushes are not "
-                 "what made them visible: here ReadFile and the views saw the same cached "
-                 "pages. Microsoft does not guarantee that a view and ReadFile agree: never "
-                 "count on it.", f->before_flush);
+        /* ReadFile found %d records before either flush, so the flushes are not what made
+         * them visible: here ReadFile and the views saw the same cached pages. Microsoft
+         * does not guarantee that a view and ReadFile agree: never count on it. */
+        obs_note(s, msg(IDS_S6_NOTE_4), f->before_flush);
 }
 
 /* A helper process on a block of its own (so it maps nothing of the tour's by itself). */
@@ -245,13 +245,13 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
     memset(&reader, 0, sizeof reader);
     b->holder_counter = b->reader_counter = b->counter_after = -1;
     b->reader_open = b->gone = ERROR_GEN_FAILURE;
-    obs_table *ev = OBS_TABLE(s, "events", "Then the tour's block, in order. holder and "
-                              "reader: memscope.exe on blocks of their own, which open the "
-                              "tour's by name. The holder maps its only view of it, reads the "
-                              "counter (value), unmaps that view with UnmapViewOfFile and keeps "
-                              "its handle until CloseHandle; the reader, started after every "
-                              "child exited, opens the name, reads the counter, then unmaps "
-                              "and closes. value: a counter, or an exit code.", step6_events);
+    /* Then the tour's block, in order. holder and reader: memscope.exe on
+     * blocks of their own, which open the tour's by name. The holder maps
+     * its only view of it, reads the counter (value), unmaps that view
+     * with UnmapViewOfFile and keeps its handle until CloseHandle; the
+     * reader, started after every child exited, opens the name, reads the
+     * counter, then unmaps and closes. value: a counter, or an exit code. */
+    obs_table *ev = OBS_TABLE(s, "events", msg(IDS_S6_TITLE_EVENTS_5), step6_events);
     proto_enc(t->name8, enc_block, sizeof enc_block);
 
     if (step6_helper(t, &holder, t->nkids + 1, L"holder")) {
@@ -336,12 +336,12 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
     t->nkids = b->started ? 1 : 0;
 
     if (b->holder_unmapped)
-        obs_note(s, "after UnmapViewOfFile, VirtualQuery in the holder says %s at 0x%" PRIx64 ", "
-                 "where its view was; its handle stayed open.", b->holder_after,
+        /* after UnmapViewOfFile, VirtualQuery in the holder says %s at 0x%llx, where its view was; its handle stayed open. */
+        obs_note(s, msg(IDS_S6_NOTE_6), b->holder_after,
                  b->holder_view);
     if (b->alive_at_check)
-        obs_note(s, "the holder and the reader were still running when the tour found the "
-                 "name gone: the holder's CloseHandle released the block, not an exit.");
+        /* the holder and the reader were still running when the tour found the name gone: the holder's CloseHandle released the block, not an exit. */
+        obs_note(s, msg(IDS_S6_NOTE_7));
 }
 
 void step6_release(sup_tour *t, obs_step *s, const step_views *v)
@@ -350,10 +350,7 @@ void step6_release(sup_tour *t, obs_step *s, const step_views *v)
     step6_file_obs f = { 0 };
     step6_block_obs b;
 
-    obs_begin(s, 6, "When the last view is unmapped (UnmapViewOfFile, or its process exits) "
-              "and the last handle closed, the pages are released; a file-backed mapping "
-              "leaves its data in the file, and FlushViewOfFile starts writing it there "
-              "earlier (FlushFileBuffers then waits for the disk).");
+    obs_begin(s, 6, msg(IDS_S6_CLAIM));
     snprintf(run, sizeof run, "%08lx", t->run);
     if (t->file != NULL)
         step6_file_part(t, s, run, &f);
@@ -390,34 +387,23 @@ void step6_release(sup_tour *t, obs_step *s, const step_views *v)
                    (f.writers > 0 && f.flush_view && f.flush_buffers && f.closed == f.writers &&
                     f.no_view == f.writers);
     if (t->file == NULL)
-        snprintf(said, sizeof said, "(Run with --file PATH to see a file-backed mapping too.)");
+        snprintf(said, sizeof said, "%s", msg(IDS_S6_NO_FILE_20));
     else if (file_ok)
-        snprintf(said, sizeof said, "The file: FlushViewOfFile and FlushFileBuffers both "
-                 "succeeded, and once every view of it was unmapped and every handle closed, "
-                 "ReadFile found all %d records in it.", f.writers);
+        snprintf(said, sizeof said, msg(IDS_S6_FILE_OK_21), f.writers);
     BOOL block_ok = b.holder_unmapped && b.holder_counter == v->value &&
                     b.reader_open == ERROR_SUCCESS && b.reader_counter == v->value &&
                     b.holder_closed && b.gone == ERROR_FILE_NOT_FOUND && b.created &&
                     b.counter_after == 0;
     if (!b.started || b.before == 0 || b.holder_pid == 0 || b.reader_pid == 0)
-        obs_verdict(s, OBS_INCONCLUSIVE, "no child was left to exit, or the holder, the "
-                    "reader or the new child did not start.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S6_V_INCONCLUSIVE_9));
     else if (b.exited == b.before && block_ok && file_ok)
-        obs_verdict(s, OBS_HOLDS, "the holder unmapped its only view and kept its handle; "
-                    "after all %d children exited, the reader, a new process, still opened the "
-                    "name and read the counter, %lld: the open handle alone kept the section "
-                    "and its pages. "
-                    "Once that last handle was closed, with no view left, the name was gone "
-                    "(ERROR_FILE_NOT_FOUND), and a new child created a fresh block: counter 0. "
-                    "%s", b.exited, b.reader_counter, said);
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S6_V_HOLDS_10), b.exited, b.reader_counter, said);
     else
-        obs_verdict(s, OBS_FAILS, "%d of %d exited; the holder %s its view (counter %lld); "
-                    "the reader %s the name (counter %lld); the holder %s its handle; the name "
-                    "then %s; the new child %s the block (counter %lld)%s.", b.exited,
-                    b.before, b.holder_unmapped ? "unmapped" : "did not unmap",
-                    b.holder_counter, b.reader_open == ERROR_SUCCESS ? "opened" : "could not open",
-                    b.reader_counter, b.holder_closed ? "closed" : "did not close",
-                    b.gone == ERROR_FILE_NOT_FOUND ? "was gone" : "still existed",
-                    b.created ? "created" : "opened", b.counter_after,
-                    file_ok ? "" : "; the file's flushes, unmaps or records fell short");
+        obs_verdict(s, OBS_FAILS, msg(IDS_S6_V_FAILS_11), b.exited,
+                    b.before, msg(b.holder_unmapped ? IDS_S6_UNMAPPED_22 : IDS_S6_NOT_UNMAPPED_23),
+                    b.holder_counter, msg(b.reader_open == ERROR_SUCCESS ? IDS_S6_OPENED_24 : IDS_S6_NOT_OPENED_25),
+                    b.reader_counter, msg(b.holder_closed ? IDS_S6_CLOSED_26 : IDS_S6_NOT_CLOSED_27),
+                    msg(b.gone == ERROR_FILE_NOT_FOUND ? IDS_S6_GONE_28 : IDS_S6_NOT_GONE_29),
+                    msg(b.created ? IDS_S6_CREATED_30 : IDS_S6_OPENED_24), b.counter_after,
+                    file_ok ? "" : msg(IDS_S6_FILE_SHORT_31));
 }

@@ -29,13 +29,13 @@ static const char *const step7_how[3] = { "read, add, write", "InterlockedIncrem
 static const char *const step7_field[3] = { "racy", "counter", "locked" };  /* in "state" */
 
 static const obs_col step7_cols[] = {
-    { "way", "way", OBS_TEXT, 0, NULL },
-    { "how", "how", OBS_TEXT, 0, NULL },
-    { "racers", "racers", OBS_INT, 0, NULL },
-    { "counted", "counted", OBS_INT, 0, NULL },
-    { "lost", "lost", OBS_INT, 0, NULL },
-    { "slowest_ms", "slowest", OBS_MS, 0, NULL },
-    { "overlap_ms", "overlap", OBS_MS, 0, NULL },
+    { "way", IDS_COL_WAY, OBS_TEXT, 0, 0 },
+    { "how", IDS_COL_HOW, OBS_TEXT, 0, 0 },
+    { "racers", IDS_COL_RACERS, OBS_INT, 0, 0 },
+    { "counted", IDS_COL_COUNTED, OBS_INT, 0, 0 },
+    { "lost", IDS_COL_LOST, OBS_INT, 0, 0 },
+    { "slowest_ms", IDS_COL_SLOWEST, OBS_MS, 0, 0 },
+    { "overlap_ms", IDS_COL_OVERLAP, OBS_MS, 0, 0 },
 };
 
 /* How long at least two of the n runs [t0[i], t1[i]) went on at once: only then can an
@@ -106,11 +106,8 @@ void step7_sync(sup_tour *t, obs_step *s)
     WCHAR go_name[MEMSCOPE_NAME_MAX + 8];
     char go8[sizeof t->name8 + 8];
 
-    obs_begin(s, 7, "Several writers must synchronise their access to shared memory.");
-    obs_table *tab = OBS_TABLE(s, "rounds", "Three rounds on the block's counters, every "
-                               "racer adding the same number of times; slowest: the longest "
-                               "racer's time, overlap: how long two or more were incrementing "
-                               "at once (both in ms).", step7_cols);
+    obs_begin(s, 7, msg(IDS_S7_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "rounds", msg(IDS_S7_TITLE_ROUNDS_2), step7_cols);
     for (int i = t->nkids; i < t->procs; i++) {
         sup_start(t, &t->kids[i], i + 1);
         t->nkids = i + 1;   /* one that failed to start stays SUP_NONE: no step asks it */
@@ -135,8 +132,7 @@ void step7_sync(sup_tour *t, obs_step *s)
         }
         if (!CloseHandle(go))
             w32_fail("CloseHandle");
-        obs_note(s, "each racer makes %ld increments a round; all wait on the named "
-                 "manual-reset event %s and start when the tour sets it.", t->iterations, go8);
+        obs_note(s, msg(IDS_S7_NOTE_3), t->iterations, go8);
     }
     for (int m = 0; m < 3; m++) {
         char k[32];
@@ -153,19 +149,13 @@ void step7_sync(sup_tour *t, obs_step *s)
     obs_fact_add(s, "iterations", obs_int(t->iterations));
     long long n0 = (long long)r[0].racers * t->iterations;
     if (!ok[0] || !ok[1] || !ok[2] || r[0].racers < 2)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children raced in every round.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S7_V_INCONCLUSIVE_4));
     else if (r[1].lost == 0 && r[2].lost == 0 && r[0].lost > 0)
-        obs_verdict(s, OBS_HOLDS, "unsynchronised, %lld of %lld increments were lost (%.1f%%): "
-                    "two processes read the same old value and both wrote value+1. Interlocked "
-                    "and locked, every one of the %lld counted.", r[0].lost, n0,
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S7_V_HOLDS_5), r[0].lost, n0,
                     100.0 * (double)r[0].lost / (double)n0,
                     (long long)r[1].racers * t->iterations);
     else if (r[1].lost == 0 && r[2].lost == 0 && r[0].lost == 0)
-        obs_verdict(s, OBS_HOLDS, "interlocked and locked, every increment counted. "
-                    "Unsynchronised, no update happened to be lost this time (the children "
-                    "overlapped for %.1f ms): the race did not bite, which is luck, not "
-                    "correctness; run again, or with more --iterations.", r[0].overlap_ms);
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S7_V_HOLDS_6), r[0].overlap_ms);
     else
-        obs_verdict(s, OBS_FAILS, "lost updates: %lld unsynchronised, %lld interlocked, %lld "
-                    "locked; the last two must be 0.", r[0].lost, r[1].lost, r[2].lost);
+        obs_verdict(s, OBS_FAILS, msg(IDS_S7_V_FAILS_7), r[0].lost, r[1].lost, r[2].lost);
 }

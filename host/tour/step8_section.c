@@ -26,13 +26,13 @@
 #include "win32.h"
 
 static const obs_col step8_cols[] = {
-    { "child", "child", OBS_INT, 0, "tour" },
-    { "pid", "pid", OBS_INT, 0, NULL },
-    { "dll", "memscope.dll at", OBS_ADDR, 0, NULL },
-    { "dll_type", "Type", OBS_TEXT, 0, NULL },
-    { "incremented", "did +1", OBS_BOOL, 0, NULL },
-    { "global", "global", OBS_INT, 0, NULL },
-    { "section", ".shared", OBS_INT, 0, NULL },
+    { "child", IDS_COL_CHILD, OBS_INT, 0, IDS_COL_ABSENT_TOUR },
+    { "pid", IDS_COL_PID, OBS_INT, 0, 0 },
+    { "dll", IDS_COL_DLL_AT, OBS_ADDR, 0, 0 },
+    { "dll_type", IDS_COL_TYPE, OBS_TEXT, 0, 0 },
+    { "incremented", IDS_COL_DID_INC, OBS_BOOL, 0, 0 },
+    { "global", IDS_COL_GLOBAL, OBS_INT, 0, 0 },
+    { "section", IDS_COL_SHARED, OBS_INT, 0, 0 },
 };
 
 void step8_section(sup_tour *t, obs_step *s)
@@ -40,12 +40,8 @@ void step8_section(sup_tour *t, obs_step *s)
     int n = 0, ones = 0, steps_ok = 0;
     long long first = -1, prev = -1, last = -1;
 
-    obs_begin(s, 8, "The DLL's own kind of sharing: a variable in a PE section marked shared "
-              "is one copy for every process that loads the DLL; an ordinary global is one "
-              "copy per process.");
-    obs_table *tab = OBS_TABLE(s, "image", "Each child adds 1 to memscope.dll's ordinary "
-                               "global and to its .shared counter, one after another, and "
-                               "reads both back; the tour reads them without adding.",
+    obs_begin(s, 8, msg(IDS_S8_CLAIM));
+    obs_table *tab = OBS_TABLE(s, "image", msg(IDS_S8_TITLE_IMAGE_2),
                                step8_cols);
     for (int i = 0; i < t->nkids; i++) {
         sup_child *c = &t->kids[i];
@@ -77,18 +73,9 @@ void step8_section(sup_tour *t, obs_step *s)
             queried ? obs_text(w32_type_name(&mbi)) : obs_absent(), obs_bool(FALSE),
             obs_int(pg), obs_int(ps));
     if (n > 0)
-        obs_note(s, "before the children, the .shared counter was %lld: it counts every "
-                 "increment made since the DLL was loaded by the first process still running "
-                 "(the tour keeps it loaded throughout).", first - 1);
-    obs_note(s, "this too is sharing through a section object: the loader maps memscope.dll "
-             "from an image section it makes from the DLL's file, and every process that loads "
-             "the DLL maps the same pages of .shared, where the DLL's other data pages are "
-             "copy-on-write. A file mapping still, one the loader made.");
-    obs_note(s, "never ship a shared section: Microsoft's security guidance forbids writable "
-             "ones (its BinSkim checker fails them, rule BA2019), because any process that can "
-             "load the DLL, in any logon session, can read and write them. memscope's .shared "
-             "counter is a demonstration; share through a named mapping with a security "
-             "descriptor instead, like the block.");
+        obs_note(s, msg(IDS_S8_NOTE_3), first - 1);
+    obs_note(s, msg(IDS_S8_NOTE_4));
+    obs_note(s, msg(IDS_S8_NOTE_5));
     obs_fact_add(s, "children", obs_int(n));
     obs_fact_add(s, "globals_one", obs_int(ones));
     obs_fact_add(s, "section_consecutive", obs_int(steps_ok));
@@ -97,14 +84,11 @@ void step8_section(sup_tour *t, obs_step *s)
     obs_fact_add(s, "parent_global", obs_int(pg));
     obs_fact_add(s, "parent_section", obs_int(ps));
     if (n < 2)
-        obs_verdict(s, OBS_INCONCLUSIVE, "fewer than two children answered.");
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S8_V_INCONCLUSIVE_6));
     else if (ones == n && steps_ok == n - 1 && pg == 0 && ps >= last)
-        obs_verdict(s, OBS_HOLDS, "each child's ordinary global went from 0 to 1: %d copies. "
-                    "The .shared counter went %lld, ..., %lld across the children, and the "
-                    "tour, which never added to it, reads %ld: one copy for all.", n, first,
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S8_V_HOLDS_7), n, first,
                     last, (long)ps);
     else
-        obs_verdict(s, OBS_FAILS, "%d of %d globals were 1; %d of %d .shared steps were +1; "
-                    "the tour's global %ld, section %ld (last child %lld).", ones, n, steps_ok,
+        obs_verdict(s, OBS_FAILS, msg(IDS_S8_V_FAILS_8), ones, n, steps_ok,
                     n - 1, (long)pg, (long)ps, last);
 }

@@ -8,6 +8,7 @@
 #define MEMSCOPE_TOUR_STEPS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "obs.h"
 #include "supervise.h"
@@ -15,18 +16,13 @@
 /* Said wherever two processes show the same address for different memory (steps 1, 2,
  * 4, 5): the coincidence is Wine's, and the lesson must never rest on it.  (DLL images are
  * another matter: Windows picks an image's base once per boot, so memscope.dll is usually
- * at one address in every process there too.) */
+ * at one address in every process there too.)  The sentences are IDS_TOUR_SAME_* in
+ * strings.rc; the flags the build opts in with are named here. */
 #ifdef _WIN64
-#define TOUR_ASLR_FLAGS "DYNAMIC_BASE and HIGH_ENTROPY_VA"
+#define TOUR_ASLR_FLAGS "DYNAMIC_BASE, HIGH_ENTROPY_VA"
 #else
 #define TOUR_ASLR_FLAGS "DYNAMIC_BASE"
 #endif
-#define TOUR_SAME_NUMBERS                                                                  \
-    "Wine gives identical programs identical heap, VirtualAlloc and view addresses; "      \
-    "Windows 8 and later randomise them per process (memscope.exe opts in: it is built "   \
-    "with " TOUR_ASLR_FLAGS "), so never count on the coincidence"
-#define TOUR_SAME_NUMBERS_AGAIN                                                            \
-    "Wine's identical addresses again; Windows randomises them per process"
 
 /* Notes that lead (the start of a sentence: processes showed the same address for
  * different memory) is Wine's coincidence: in full the first time a tour says it, shortly
@@ -34,8 +30,12 @@
 static inline void tour_note_same_numbers(sup_tour *t, obs_step *s, const char *lead,
                                           const char *tail)
 {
-    obs_note(s, "%s: %s. %s", lead,
-             t->same_numbers_said ? TOUR_SAME_NUMBERS_AGAIN : TOUR_SAME_NUMBERS, tail);
+    char same[512];
+    if (t->same_numbers_said)
+        snprintf(same, sizeof same, "%s", msg(IDS_TOUR_SAME_AGAIN));
+    else
+        snprintf(same, sizeof same, msg(IDS_TOUR_SAME_NUMBERS), TOUR_ASLR_FLAGS);
+    obs_note(s, msg(IDS_TOUR_SAME_NOTE), lead, same, tail);
     t->same_numbers_said = TRUE;
 }
 

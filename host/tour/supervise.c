@@ -13,15 +13,15 @@
 static void sup_note(sup_tour *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sup_note(sup_tour *t, const char *fmt, ...)
 {
-    char msg[320];
+    char text[480];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     if (t->obs != NULL)
-        obs_note(t->obs, "%s", msg);
+        obs_note(t->obs, "%s", text);
     else
-        fprintf(stderr, "memscope tour: %s\n", msg);
+        fprintf(stderr, "memscope tour: %s\n", text);
 }
 
 static void sup_close(HANDLE *h)
@@ -91,12 +91,12 @@ static void sup_lost(sup_child *c, BOOL hung)
         w32_fail("TerminateProcess");
     c->exit_code = sup_reap(c);
     c->state = hung ? SUP_HUNG : SUP_DEAD;
+    /* In the tour's language (msg.h); French runs longer, hence sup_note's buffer. */
     if (hung)
-        sup_note(t, "child %d (pid %lu) hung: no answer within %lu ms; killed, the tour goes "
-                 "on without it", c->index, (unsigned long)c->pid, (unsigned long)t->timeout);
+        sup_note(t, msg(IDS_SUP_HUNG), c->index, (unsigned long)c->pid,
+                 (unsigned long)t->timeout);
     else
-        sup_note(t, "child %d (pid %lu) died (exit code 0x%lx) without answering; the tour "
-                 "goes on without it", c->index, (unsigned long)c->pid,
+        sup_note(t, msg(IDS_SUP_DIED), c->index, (unsigned long)c->pid,
                  (unsigned long)c->exit_code);
     if (t->obs != NULL) {
         const char *key = hung ? "children_hung" : "children_died";
@@ -111,7 +111,7 @@ BOOL sup_spawn(sup_tour *t, sup_child *c, int index, const WCHAR *name)
     HANDLE child_in = NULL, child_out = NULL;
     STARTUPINFOW si = { .cb = sizeof si };
     PROCESS_INFORMATION pi;
-    WCHAR cmd[MAX_PATH + 32];
+    WCHAR cmd[MAX_PATH + 48];     /* --lang goes down: its err lines in the tour's */
     BOOL ok = FALSE, started = FALSE;
 
     memset(c, 0, sizeof *c);
@@ -128,7 +128,7 @@ BOOL sup_spawn(sup_tour *t, sup_child *c, int index, const WCHAR *name)
         w32_fail("SetEnvironmentVariableW");
         goto done;
     }
-    swprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" " TEXT(TOUR_CHILD_COMMAND), t->exe);
+    swprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --lang %ls " TEXT(TOUR_CHILD_COMMAND), t->exe, t->lang);
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = child_in;
     si.hStdOutput = child_out;
@@ -231,7 +231,7 @@ static BOOL sup_format(sup_child *c, char *line, const char *fmt, va_list ap)
 {
     int n = vsnprintf(line, TOUR_LINE_MAX - 1, fmt, ap);
     if (n < 0 || n >= TOUR_LINE_MAX - 1) {
-        sup_note(c->tour, "a command longer than %d bytes was not sent", TOUR_LINE_MAX - 2);
+        sup_note(c->tour, msg(IDS_SUP_TOO_LONG), TOUR_LINE_MAX - 2);
         return FALSE;
     }
     return TRUE;
@@ -264,7 +264,7 @@ BOOL sup_recv(sup_child *c, DWORD ms)
             c->len -= n + 1;
             if (strncmp(c->reply, "ok", 2) == 0 && (c->reply[2] == 0 || c->reply[2] == ' '))
                 return TRUE;
-            sup_note(c->tour, "child %d (pid %lu) answered: %s", c->index,
+            sup_note(c->tour, msg(IDS_SUP_ANSWERED), c->index,
                      (unsigned long)c->pid, c->reply);
             return FALSE;
         }
@@ -373,6 +373,7 @@ BOOL sup_init(sup_tour *t)
         w32_fail_err("GetModuleFileNameW", n == 0 ? GetLastError() : ERROR_INSUFFICIENT_BUFFER);
         return FALSE;
     }
+    t->lang = strcmp(msg_lang(), "fr") == 0 ? L"fr" : L"en";
     swprintf(t->name, ARRAYSIZE(t->name), L"Local\\memscope-tour-%lu",
              (unsigned long)GetCurrentProcessId());
     w32_to_utf8(t->name, t->name8, sizeof t->name8);

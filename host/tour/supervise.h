@@ -57,7 +57,8 @@ struct sup_tour {
     LONG pipe_seq;
     obs_step *obs;              /* the step being recorded, or NULL */
     BOOL starting;              /* a start-up hello: never a fault's target */
-    BOOL same_numbers_said;     /* steps.h: Wine's identical addresses explained once */
+    BOOL same_numbers_said;
+    const WCHAR *lang;          /* L"en" or L"fr": the children get the tour's --lang */     /* steps.h: Wine's identical addresses explained once */
     sup_child kids[TOUR_PROCS_MAX];
     int nkids;
 };

@@ -4,23 +4,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../msg.h"
 #include "win32.h"
 
+/* The system's words for err, in UTF-8 and in the tour's language (--lang, else the
+ * user's UI language) when Windows has them: FormatMessageW through msg_system, never
+ * FormatMessageA, whose ANSI code page would turn every accent of a French message into
+ * '?'.  They go into the tour's notes and onto stderr, both UTF-8 like everything the
+ * tour prints. */
 const char *w32_message(DWORD err, char *buf, size_t cap)
 {
-    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                             err, 0, buf, (DWORD)cap, NULL);
-    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = 0;
-    if (n == 0)         /* no message for this code: the number is all there is */
-        snprintf(buf, cap, "error %lu", (unsigned long)err);
-    return buf;
+    return msg_system(err, buf, cap);      /* UTF-8, in the tour's language */
 }
 
 int w32_fail_err(const char *call, DWORD err)
 {
-    char msg[256];
-    fprintf(stderr, "memscope: %s failed: %s (%lu)\n", call, w32_message(err, msg, sizeof msg),
+    char text[3 * 256];
+    fprintf(stderr, msg(IDS_ERR_FAILED), call, w32_message(err, text, sizeof text),
             (unsigned long)err);
     return 1;
 }
