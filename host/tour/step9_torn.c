@@ -16,7 +16,7 @@
 #include "why.h"
 
 #define STEP9_MS          1000  /* how long the writer writes and the readers read */
-#define STEP9_MIN_CHANGES 20    /* the text a reader saw changed at least this often */
+#define STEP9_MIN_CHANGES 10    /* the text a reader saw changed at least this often */
 
 static const char *const step9_claim = "Why 1: without a lock, a reader can get half of "
                                        "one text and half of another (torn text).";
@@ -121,7 +121,7 @@ void step9_torn(sup_tour *t, obs_step *s)
         obs_verdict(s, OBS_INCONCLUSIVE, "%s", "a round could not run (see the notes).");
     else if (r[1].mixed > 0)
         obs_verdict(s, OBS_FAILS, step9_v_fail, r[1].mixed);
-    else if (r[0].changes < STEP9_MIN_CHANGES || r[1].changes < STEP9_MIN_CHANGES)
+    else if (r[1].changes < STEP9_MIN_CHANGES)  /* level 0's mixed reads show overlap */
         obs_verdict(s, OBS_INCONCLUSIVE, step9_v_few, r[0].changes, r[1].changes);
     else if (r[0].mixed > 0)
         obs_verdict(s, OBS_HOLDS, step9_v_shown, r[0].mixed, r[0].reads, r[1].reads,
