@@ -109,6 +109,22 @@
 #define IDS_COL_WHAT_IT_DID              337
 #define IDS_COL_ABSENT_TOUR              338
 #define IDS_COL_ABSENT_EVERY             339
+/* the "why" steps (9-11) */
+#define IDS_COL_DLL                      372
+#define IDS_COL_WRITES                   373
+#define IDS_COL_READS                    374
+#define IDS_COL_CHANGES                  375
+#define IDS_COL_MIXED                    376
+#define IDS_COL_EMPTY                    377
+#define IDS_COL_LOCK                     378
+#define IDS_COL_HOLDER                   379
+#define IDS_COL_NEXT_GOT                 380
+#define IDS_COL_AFTER_MS                 381
+#define IDS_COL_SO_LOCK                  382
+#define IDS_COL_SQUATTER_MADE            383
+#define IDS_COL_FOUND                    384
+#define IDS_COL_WROTE                    385
+#define IDS_COL_UNTOUCHED                386
 
 /* the tour: driver.c, render_text.c, supervise.c */
 #define IDS_TOUR_YES                    350

@@ -317,7 +317,7 @@ START_TEST(test_tour_completes)
     const tour_out *t = tour();
     ck_assert_msg(t->exit_code == 0, "tour exited %lu:\n%s", (unsigned long)t->exit_code,
                   t->json);
-    ck_assert_ptr_nonnull(strstr(t->json, "\"summary\": {\"steps\": 8, \"holds\": 8, "
+    ck_assert_ptr_nonnull(strstr(t->json, "\"summary\": {\"steps\": 11, \"holds\": 11, "
                                           "\"fails\": 0, \"inconclusive\": 0}"));
     /* The header: the machine's memory geometry (GetSystemInfo), as numbers. */
     const char *h = strstr(t->json, "{\"tour\": ");
@@ -572,6 +572,59 @@ START_TEST(test_step8_shared_section)
 }
 END_TEST
 
+/* Why 1: memscope showed no torn read while the text really changed under its readers;
+ * level 0's mixed reads are counted (and said "not shown" when there were none). */
+START_TEST(test_step9_why_torn_text)
+{
+    const tour_out *t = tour();
+    ck_assert_int_eq(fnum(t, 9, "memscope_mixed"), 0);
+    ck_assert_int_ge(fnum(t, 9, "memscope_changes"), fnum(t, 9, "min_changes"));
+    ck_assert_int_gt(fnum(t, 9, "memscope_writes"), 0);
+    ck_assert_int_le(fnum(t, 9, "level0_mixed"), fnum(t, 9, "level0_reads"));
+    ck_assert_str_eq(fact(t, 9, "level0_shown"), fnum(t, 9, "level0_mixed") > 0 ? "true"
+                                                                                  : "false");
+    if (fnum(t, 9, "level0_mixed") == 0)
+        ck_assert_ptr_nonnull(strstr(t->json, "not shown this time"));
+    assert_result(t, 9, "holds");
+}
+END_TEST
+
+/* Why 2: each holder was killed holding its lock; the spin word was still held after the
+ * wait, the named mutex and memscope's lock were handed on as abandoned. */
+START_TEST(test_step10_why_dead_holder)
+{
+    const tour_out *t = tour();
+    ck_assert_int_eq(fnum(t, 10, "holders_killed_holding"), 3);
+    ck_assert_str_eq(fact(t, 10, "mutex_kept_open"), "true");
+    ck_assert_str_eq(fact(t, 10, "spin_error"), "\"ERROR_TIMEOUT\"");
+    ck_assert_int_ge((long long)strtod(fact(t, 10, "spin_ms"), NULL), fnum(t, 10, "wait_ms"));
+    ck_assert_str_eq(fact(t, 10, "mutex_error"), "\"ERROR_ABANDONED_WAIT_0\"");
+    ck_assert_str_eq(fact(t, 10, "lock_error"), "\"ERROR_ABANDONED_WAIT_0\"");
+    ck_assert_int_lt((long long)strtod(fact(t, 10, "lock_ms"), NULL), fnum(t, 10, "wait_ms"));
+    assert_result(t, 10, "holds");
+}
+END_TEST
+
+/* Why 3: memscope refused each squatter's block with its documented error and left it as
+ * it was; level 0 wrote into the two it could map and could not load on the read-only one. */
+START_TEST(test_step11_why_squatter)
+{
+    const tour_out *t = tour();
+    ck_assert_str_eq(fact(t, 11, "small_memscope"), "\"ERROR_BAD_LENGTH\"");
+    ck_assert_str_eq(fact(t, 11, "forged_memscope"), "\"ERROR_INVALID_DATA\"");
+    ck_assert_str_eq(fact(t, 11, "readonly_memscope"), "\"ERROR_ACCESS_DENIED\"");
+    ck_assert_str_eq(fact(t, 11, "small_memscope_untouched"), "true");
+    ck_assert_str_eq(fact(t, 11, "forged_memscope_untouched"), "true");
+    ck_assert_str_eq(fact(t, 11, "readonly_memscope_untouched"), "true");
+    ck_assert_str_eq(fact(t, 11, "small_level0"), "\"used it\"");
+    ck_assert_str_eq(fact(t, 11, "small_level0_untouched"), "false");
+    ck_assert_str_eq(fact(t, 11, "forged_level0"), "\"used it\"");
+    ck_assert_str_eq(fact(t, 11, "forged_level0_untouched"), "false");
+    ck_assert_str_eq(fact(t, 11, "readonly_level0"), "\"ERROR_DLL_INIT_FAILED\"");
+    assert_result(t, 11, "holds");
+}
+END_TEST
+
 /* The text renderer's promise: every line fits an 80-column terminal, with the most
  * children (the most rows and the longest group lines) and --file (the hex dump). */
 START_TEST(test_tour_text_fits_80_columns)
@@ -587,7 +640,7 @@ START_TEST(test_tour_text_fits_80_columns)
     DWORD code = exe_finish(&r);
     DeleteFileA(file);
     ck_assert_msg(code == 0, "tour exited %lu:\n%s", (unsigned long)code, r.text);
-    ck_assert_ptr_nonnull(strstr(r.text, "Summary: 8 of 8 claims hold"));
+    ck_assert_ptr_nonnull(strstr(r.text, "Summary: 11 of 11 claims hold"));
     int line = 1, widest = 0, widest_line = 0;
     for (const char *p = r.text; *p; line++) {
         size_t n = strcspn(p, "\r\n");           /* the CRT ends lines with CR LF */
@@ -792,7 +845,7 @@ START_TEST(test_tour_french_text_is_utf8)
     static const char *const want[] = {
         "\xc3\x89tape 1. La m\xc3\xa9moire obtenue de HeapAlloc",       /* Étape, mémoire */
         "verdict : V\xc3\x89RIFI\xc3\x89" "E.",                         /* VÉRIFIÉE */
-        "Bilan : 8 affirmations sur 8 se v\xc3\xa9rifient",             /* vérifient */
+        "Bilan : 11 affirmations sur 11 se v\xc3\xa9rifient",             /* vérifient */
         "granularit\xc3\xa9 d'allocation",                              /* granularité */
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -831,6 +884,9 @@ Suite *suite_tour(void)
     tcase_add_test(tc, test_step6_release_and_file);
     tcase_add_test(tc, test_step7_synchronisation);
     tcase_add_test(tc, test_step8_shared_section);
+    tcase_add_test(tc, test_step9_why_torn_text);
+    tcase_add_test(tc, test_step10_why_dead_holder);
+    tcase_add_test(tc, test_step11_why_squatter);
     tcase_add_test(tc, test_tour_text_fits_80_columns);
     tcase_add_test(tc, test_tour_french_json_same_facts);
     tcase_add_test(tc, test_tour_french_text_is_utf8);

@@ -40,6 +40,10 @@ static const struct { const char *name; tc_command *run; } tc_commands[] = {
     { "openread", tc_openread },        { "state", tc_state },
     { "arm", tc_arm },                  { "race", tc_race },
     { "image", tc_image },
+    { "whywrite", tc_whywrite },        { "whyread", tc_whyread },
+    { "whyhold", tc_whyhold },          { "whytake", tc_whytake },
+    { "whyopen", tc_whyopen },          { "whyl0", tc_whyl0 },
+    { "whystatus", tc_whystatus },
 };
 
 /* Splits line into at most TC_ARGS_MAX space-separated words. */

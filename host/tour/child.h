@@ -49,5 +49,8 @@ tc_command tc_fileopen, tc_filewrite, tc_fileflushview, tc_fileflushbuffers, tc_
 tc_command tc_holdopen, tc_holdunmap, tc_holdclose, tc_openread;
 /* child_race.c, steps 6 to 8: the block's counters, the race, the DLL image's counters */
 tc_command tc_state, tc_arm, tc_race, tc_image;
+/* child_why.c, steps 9 to 11: level 0 against memscope.dll */
+tc_command tc_whywrite, tc_whyread, tc_whyhold, tc_whytake, tc_whyopen, tc_whyl0,
+    tc_whystatus;
 
 #endif

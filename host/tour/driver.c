@@ -155,6 +155,12 @@ int tour_main(int argc, char **argv)
     tour_done(&s, r, &sum);
     step8_section(&t, &s);
     tour_done(&s, r, &sum);
+    step9_torn(&t, &s);
+    tour_done(&s, r, &sum);
+    step10_dead(&t, &s);
+    tour_done(&s, r, &sum);
+    step11_squat(&t, &s);
+    tour_done(&s, r, &sum);
 
     sup_finish(&t);
     r->summary(&sum);

@@ -55,5 +55,9 @@ void step5_not_global(sup_tour *t, obs_step *s, const step_views *v);
 void step6_release(sup_tour *t, obs_step *s, const step_views *v);
 void step7_sync(sup_tour *t, obs_step *s);
 void step8_section(sup_tour *t, obs_step *s);
+/* Why memscope.dll is not Microsoft's sample (level 0): a failure of each, side by side. */
+void step9_torn(sup_tour *t, obs_step *s);
+void step10_dead(sup_tour *t, obs_step *s);
+void step11_squat(sup_tour *t, obs_step *s);
 
 #endif

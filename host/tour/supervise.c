@@ -303,6 +303,19 @@ BOOL sup_live(const sup_child *c)
     return c->state == SUP_LIVE;
 }
 
+BOOL sup_kill(sup_child *c, DWORD code)
+{
+    if (!sup_live(c))
+        return FALSE;
+    BOOL ok = TerminateProcess(c->process, code);
+    if (!ok)
+        w32_fail("TerminateProcess");
+    c->exit_code = sup_reap(c);
+    c->state = SUP_DEAD;
+    sup_close_child(c);
+    return ok;
+}
+
 sup_child *sup_peer_of(sup_tour *t, int i)
 {
     for (int k = 1; k < t->nkids; k++) {

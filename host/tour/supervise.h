@@ -91,6 +91,10 @@ BOOL sup_ask(sup_child *c, const char *fmt, ...) __attribute__((format(printf, 2
 
 BOOL sup_live(const sup_child *c);
 
+/* Kills the child on purpose (TerminateProcess with code, no DLL_PROCESS_DETACH), waits for
+ * it, and closes its handles.  Not a loss: nothing is noted.  TRUE if it was killed. */
+BOOL sup_kill(sup_child *c, DWORD code);
+
 /* The next live child after kids[i] (cyclically), other than it; NULL if none. */
 sup_child *sup_peer_of(sup_tour *t, int i);
 sup_child *sup_first_live(sup_tour *t);

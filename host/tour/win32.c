@@ -42,6 +42,11 @@ const char *w32_error_name(DWORD err, char *buf, size_t cap)
         { ERROR_ALREADY_EXISTS, "ERROR_ALREADY_EXISTS" },
         { ERROR_INVALID_ADDRESS, "ERROR_INVALID_ADDRESS" },
         { ERROR_TIMEOUT, "ERROR_TIMEOUT" },
+        { ERROR_BAD_LENGTH, "ERROR_BAD_LENGTH" },
+        { ERROR_INVALID_DATA, "ERROR_INVALID_DATA" },
+        { ERROR_ABANDONED_WAIT_0, "ERROR_ABANDONED_WAIT_0" },
+        { ERROR_DLL_INIT_FAILED, "ERROR_DLL_INIT_FAILED" },
+        { ERROR_NOT_OWNER, "ERROR_NOT_OWNER" },
     };
     for (size_t i = 0; i < ARRAYSIZE(names); i++)
         if (names[i].code == err)

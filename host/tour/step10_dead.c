@@ -1,0 +1,115 @@
+/*
+ * step10_dead.c: why 2.  A lock is only as good as what happens when its holder dies
+ * holding it.  Level 1 (docs/levels.md) adds the obvious lock to Microsoft's sample: a word
+ * in the shared memory, 1 while held.  Kill its holder and the word stays 1 for ever.
+ *
+ * Three locks, each taken by a fresh child that the tour then kills with TerminateProcess
+ * (no DLL_PROCESS_DETACH, no unlock): level 1's kind of spin word (at offset 0 of a mapping
+ * of the step's own), the named mutex "<block>.mutex" (MemscopeMutexLock), and memscope's
+ * own lock (MemscopeLock).  Then a live child tries each for STEP10_WAIT_MS and reports what
+ * it got and how long it took.  The waiter opens the mutex before its holder dies, since a
+ * named object's abandoned state lives only while some process has it open.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "steps.h"
+#include "win32.h"
+
+#define STEP10_WAIT_MS 500          /* how long the next locker tries */
+#define STEP10_KILLED  0xDEADu      /* the exit code of a killed holder */
+
+static const char *const step10_claim = "Why 2: a process killed while it holds a lock: "
+                                        "a lock word in shared memory stays held for ever; "
+                                        "a named mutex and memscope's lock are handed on.";
+static const char *const step10_title = "A fresh child takes each lock and is killed "
+                                        "holding it (TerminateProcess); a live child then "
+                                        "tries the lock for 500 ms.";
+static const char *const step10_lock[3] = { "spin word", "named mutex", "memscope lock" };
+static const char *const step10_cmd[3] = { "spin", "mutex", "lock" };
+static const char *const step10_note = "the spin word is level 1's lock (0 free, 1 held) "
+                                       "at offset 0 of %s; the mutex is %s.mutex; memscope's "
+                                       "lock is the owner word in the tour's block, tagged "
+                                       "with its holder's thread and creation time.";
+static const char *const step10_v_holds = "level 1's spin word: still held after %.0f ms, "
+                                          "and would be for ever: nothing tells its waiters "
+                                          "the holder died. Named mutex: WAIT_ABANDONED "
+                                          "after %.1f ms. memscope's lock: taken over "
+                                          "(ERROR_ABANDONED_WAIT_0) after %.1f ms.";
+static const char *const step10_v_fail = "wanted ERROR_TIMEOUT, ERROR_ABANDONED_WAIT_0 and "
+                                         "ERROR_ABANDONED_WAIT_0; got %s, %s and %s.";
+
+static const obs_col step10_cols[] = {
+    { "lock", IDS_COL_LOCK, OBS_TEXT, 0, 0 },
+    { "holder_pid", IDS_COL_HOLDER, OBS_INT, 0, 0 },
+    { "next", IDS_COL_NEXT_GOT, OBS_TEXT, 0, 0 },
+    { "ms", IDS_COL_AFTER_MS, OBS_MS, 0, 0 },
+    { "outcome", IDS_COL_SO_LOCK, OBS_TEXT, 0, 0 },
+};
+
+static const char *step10_outcome(DWORD err)
+{
+    return err == ERROR_TIMEOUT ? "is still held" : err == ERROR_ABANDONED_WAIT_0
+                                ? "was handed on" : err == ERROR_SUCCESS ? "was free" : "?";
+}
+
+void step10_dead(sup_tour *t, obs_step *s)
+{
+    char spin[sizeof t->name8 + 16], key[32], n[3][40];
+    DWORD err[3] = { ERROR_INVALID_FUNCTION, ERROR_INVALID_FUNCTION, ERROR_INVALID_FUNCTION };
+    double ms[3] = { 0 };
+    int held = 0;
+    HANDLE keep = NULL;
+    sup_child *waiter = sup_first_live(t);
+
+    obs_begin(s, 10, step10_claim);
+    obs_table *tab = OBS_TABLE(s, "locks", step10_title, step10_cols);
+    snprintf(spin, sizeof spin, "%s.why10", t->name8);
+    /* The waiter opens the named mutex now (its first MemscopeMutexUnlock opens it and
+     * says ERROR_NOT_OWNER), so the mutex outlives its holder. */
+    BOOL opened = waiter != NULL && sup_ask(waiter, "whyopen") &&
+                  proto_num(waiter->reply, "err", -1) == ERROR_NOT_OWNER;
+    for (int k = 0; k < 3 && waiter != NULL && sup_live(waiter); k++) {
+        sup_child h;
+        DWORD pid = 0;
+        if (!sup_spawn(t, &h, t->procs + 1, t->name))
+            continue;
+        pid = h.pid;
+        if (sup_ask(&h, "whyhold %s %s", step10_cmd[k], spin) &&
+            proto_num(h.reply, "err", -1) == ERROR_SUCCESS) {
+            held++;
+            if (k == 0)     /* the word must outlive its holder, as level 1's block would */
+                keep = OpenFileMappingA(FILE_MAP_READ, FALSE, spin);
+            sup_kill(&h, STEP10_KILLED);
+            if (sup_ask(waiter, "whytake %s %s %d", step10_cmd[k], spin, STEP10_WAIT_MS)) {
+                err[k] = (DWORD)proto_num(waiter->reply, "err", ERROR_INVALID_FUNCTION);
+                char buf[32];
+                proto_kv(waiter->reply, "ms", buf, sizeof buf);
+                ms[k] = strtod(buf, NULL);
+            }
+        } else {
+            sup_kill(&h, STEP10_KILLED);
+        }
+        snprintf(n[k], sizeof n[k], "%s", w32_error_name(err[k], key, sizeof key));
+        OBS_ROW(tab, obs_text(step10_lock[k]), obs_int(pid), obs_text(n[k]), obs_ms(ms[k]),
+                obs_text(step10_outcome(err[k])));
+        snprintf(key, sizeof key, "%s_error", step10_cmd[k]);
+        obs_fact_add(s, key, obs_text(n[k]));
+        snprintf(key, sizeof key, "%s_ms", step10_cmd[k]);
+        obs_fact_add(s, key, obs_ms(ms[k]));
+    }
+    if (keep != NULL && !CloseHandle(keep))
+        w32_fail("CloseHandle");
+    obs_fact_add(s, "holders_killed_holding", obs_int(held));
+    obs_fact_add(s, "mutex_kept_open", obs_bool(opened));
+    obs_fact_add(s, "wait_ms", obs_int(STEP10_WAIT_MS));
+    obs_note(s, step10_note, spin, t->name8);
+    if (held < 3 || !opened)
+        obs_verdict(s, OBS_INCONCLUSIVE, "only %d of the 3 holders took their lock, or the "
+                    "waiter could not open the mutex first.", held);
+    else if (err[0] == ERROR_TIMEOUT && err[1] == ERROR_ABANDONED_WAIT_0 &&
+             err[2] == ERROR_ABANDONED_WAIT_0)
+        obs_verdict(s, OBS_HOLDS, step10_v_holds, ms[0], ms[1], ms[2]);
+    else
+        obs_verdict(s, OBS_FAILS, step10_v_fail, n[0], n[1], n[2]);
+}
