@@ -4,10 +4,12 @@
  * ends holding the lock, re-entry by the holder, and a second copy of the DLL loaded and
  * unloaded with FreeLibrary (the statically imported memscope.dll never unloads).
  *
- *   forgelock pid|tid  writes the lock's owner word: this process's id (or this thread's)
- *                      with a creation-time tag that is not its own  -> forged=<word>
+ *   forgelock pid|tid|other  writes the lock's owner word: this process's id (or this
+ *                      thread's, or the id of a second thread of this process that stays
+ *                      alive) with a creation-time tag that is not its own  -> forged=<word>
  *   forgeslot          fills a free registry slot as if this process's id had attached
  *                      with another creation time                      -> forgedslot=<i>
+ *   forgeslotof PID    the same with the id of the live process PID    -> forgedslot=<i>
  *   threadlock         thread T takes the lock; the main thread calls MemscopeUnlock
  *                      (not the owner), then T unlocks
  *                                    -> tlock=, strayunlock=, strayowner=, tunlock=
@@ -22,6 +24,7 @@
  *                      -> loadms=, dynstatus=, statusms=
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mstest.h"
@@ -43,37 +46,70 @@ static MEMSCOPE_BLOCK *view(void)
     return v;
 }
 
+/* A second thread of this process that stays alive until the process ends. */
+static DWORD WINAPI sleep_forever(void *arg)
+{
+    (void)arg;
+    Sleep(INFINITE);
+    return 0;
+}
+
+static HANDLE must_thread(LPTHREAD_START_ROUTINE fn, void *arg, DWORD *tid)
+{
+    HANDLE t = CreateThread(NULL, 0, fn, arg, 0, tid);
+    if (t == NULL) {
+        mst_out("error=CreateThread failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    return t;
+}
+
+static FILETIME must_thread_times(HANDLE t)
+{
+    FILETIME c, e, k, u;
+    if (!GetThreadTimes(t, &c, &e, &k, &u)) {
+        mst_out("error=GetThreadTimes failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    return c;
+}
+
 static void cmd_forgelock(const char *who)
 {
     FILETIME c, e, k, u;
-    BOOL thread = strcmp(who, "tid") == 0;
-    BOOL ok = thread ? GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u)
-                     : GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
-    if (!ok) {
-        mst_out("error=Get%sTimes failed: %lu", thread ? "Thread" : "Process", GetLastError());
-        ExitProcess(3);
+    DWORD id;
+    if (strcmp(who, "other") == 0) {          /* a live thread, not the one it was */
+        HANDLE t = must_thread(sleep_forever, NULL, &id);
+        c = must_thread_times(t);
+        CloseHandle(t);
+    } else {
+        BOOL thread = strcmp(who, "tid") == 0;
+        BOOL ok = thread ? GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u)
+                         : GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
+        if (!ok) {
+            mst_out("error=Get%sTimes failed: %lu", thread ? "Thread" : "Process",
+                    GetLastError());
+            ExitProcess(3);
+        }
+        id = thread ? GetCurrentThreadId() : GetCurrentProcessId();
     }
-    DWORD id = thread ? GetCurrentThreadId() : GetCurrentProcessId();
     LONG64 w = (LONG64)MEMSCOPE_OWNER(id, other_tag(c));
     InterlockedExchange64((volatile LONG64 *)&view()->lock.owner, w);
     mst_out("forged=0x%llx", (unsigned long long)w);
 }
 
-static void cmd_forgeslot(void)
+/* Fills a free slot as if process pid, created at a time whose tag is not `created`'s,
+ * had attached. */
+static void forge_slot(DWORD pid, FILETIME created)
 {
-    FILETIME c, e, k, u;
     MEMSCOPE_BLOCK *b = view();
-    if (!GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u)) {
-        mst_out("error=GetProcessTimes failed: %lu", GetLastError());
-        ExitProcess(3);
-    }
-    uint32_t tag = other_tag(c);
+    uint32_t tag = other_tag(created);
     for (DWORD i = 0; i < MEMSCOPE_SLOTS; i++) {
         MEMSCOPE_SLOT *s = &b->slots[i];
-        LONG64 w = (LONG64)MEMSCOPE_OWNER(GetCurrentProcessId(), tag);
+        LONG64 w = (LONG64)MEMSCOPE_OWNER(pid, tag);
         if (InterlockedCompareExchange64((volatile LONG64 *)&s->owner, w, 0) != 0)
             continue;
-        s->pid = GetCurrentProcessId();
+        s->pid = pid;
         s->create_time = tag;          /* a creation time whose tag is `tag` */
         s->attach_time = 0;
         s->image[0] = 'f';
@@ -84,6 +120,21 @@ static void cmd_forgeslot(void)
     }
     mst_out("error=no free slot to forge");
     ExitProcess(3);
+}
+
+static void cmd_forgeslot(const char *of)
+{
+    FILETIME c, e, k, u;
+    DWORD pid = of != NULL ? (DWORD)strtoul(of, NULL, 0) : GetCurrentProcessId();
+    HANDLE h = of != NULL ? OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid)
+                          : GetCurrentProcess();
+    if (h == NULL || !GetProcessTimes(h, &c, &e, &k, &u)) {
+        mst_out("error=the times of process %lu: %lu", (unsigned long)pid, GetLastError());
+        ExitProcess(3);
+    }
+    if (of != NULL)
+        CloseHandle(h);
+    forge_slot(pid, c);
 }
 
 typedef struct held_thread {
@@ -115,11 +166,7 @@ static HANDLE must_event(void)
 static void cmd_threadlock(BOOL exits)
 {
     held_thread h = { must_event(), exits ? NULL : must_event() };
-    HANDLE t = CreateThread(NULL, 0, lock_then_wait, &h, 0, NULL);
-    if (t == NULL) {
-        mst_out("error=CreateThread failed: %lu", GetLastError());
-        ExitProcess(3);
-    }
+    HANDLE t = must_thread(lock_then_wait, &h, NULL);
     if (WaitForSingleObject(h.holding, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
         mst_out("error=the locking thread did not report");
         ExitProcess(3);
@@ -231,8 +278,12 @@ int mst_child_fault_cmd(int argc, char **argv)
         return 1;
     }
     if (strcmp(c, "forgeslot") == 0) {
-        cmd_forgeslot();
+        cmd_forgeslot(NULL);
         return 0;
+    }
+    if (strcmp(c, "forgeslotof") == 0 && argc > 1) {
+        cmd_forgeslot(argv[1]);
+        return 1;
     }
     if (strcmp(c, "threadlock") == 0 || strcmp(c, "threadexit") == 0) {
         cmd_threadlock(c[6] == 'e');

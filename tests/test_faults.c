@@ -37,6 +37,14 @@ START_TEST(test_lock_owner_reused_tid)
 }
 END_TEST
 
+/* The same with the id of a thread that is alive, but not the thread the word names: it
+ * was created at another time, so the id was reused and the owner is gone. */
+START_TEST(test_lock_owner_live_tid_other_tag)
+{
+    reused_id_owner("other");
+}
+END_TEST
+
 /* A registry slot under this process's id with another creation time is a dead process's:
  * it is not counted. */
 START_TEST(test_registry_slot_reused_pid)
@@ -44,6 +52,18 @@ START_TEST(test_registry_slot_reused_pid)
     const WCHAR *name = mst_new_name();
     mst_child c;
     mst_run(&c, name, "forgeslot info");
+    ck_assert_int_eq(mst_num(&c, "attachederr"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "attached"), 1);
+}
+END_TEST
+
+/* A slot under the id of a live process (this test process) with another creation time is
+ * not that process's: reclaimed, not counted. */
+START_TEST(test_registry_slot_live_pid_other_tag)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_run(&c, name, "forgeslotof %lu info", (unsigned long)GetCurrentProcessId());
     ck_assert_int_eq(mst_num(&c, "attachederr"), ERROR_SUCCESS);
     ck_assert_int_eq(mst_num(&c, "attached"), 1);
 }
@@ -336,7 +356,9 @@ Suite *suite_faults(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_lock_owner_reused_pid);
     tcase_add_test(tc, test_lock_owner_reused_tid);
+    tcase_add_test(tc, test_lock_owner_live_tid_other_tag);
     tcase_add_test(tc, test_registry_slot_reused_pid);
+    tcase_add_test(tc, test_registry_slot_live_pid_other_tag);
     tcase_add_test(tc, test_writer_killed_at_each_stage);
     tcase_add_test(tc, test_reader_not_held_by_stopped_writer);
     tcase_add_test(tc, test_lock_event_manual_reset_squatter);
