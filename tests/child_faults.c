@@ -1,8 +1,9 @@
 /*
  * child_faults.c: child commands that put the block in states a test cannot reach by
- * waiting for luck: forged owner words, a stray unlock from another thread, a thread that
- * ends holding the lock, re-entry by the holder, and a second copy of the DLL loaded and
- * unloaded with FreeLibrary (the statically imported memscope.dll never unloads).
+ * waiting for luck: forged owner words, a lock taken from its holder, a stray unlock from
+ * another thread, a thread that ends holding the lock, re-entry by the holder, and a second
+ * copy of the DLL loaded and unloaded with FreeLibrary (the statically imported
+ * memscope.dll never unloads).
  *
  *   forgelock pid|tid|other  writes the lock's owner word: this process's id (or this
  *                      thread's, or the id of a second thread of this process that stays
@@ -10,6 +11,10 @@
  *   forgeslot          fills a free registry slot as if this process's id had attached
  *                      with another creation time                      -> forgedslot=<i>
  *   forgeslotof PID    the same with the id of the live process PID    -> forgedslot=<i>
+ *   stolenunlock       takes the lock, then its owner word is made a second live thread's
+ *                      (as if a waiter had judged this thread dead and taken it over), and
+ *                      this thread calls MemscopeUnlock
+ *                                    -> stolenunlock=, stolenkept=<1: still the thief's>
  *   threadlock         thread T takes the lock; the main thread calls MemscopeUnlock
  *                      (not the owner), then T unlocks
  *                                    -> tlock=, strayunlock=, strayowner=, tunlock=
@@ -74,6 +79,14 @@ static FILETIME must_thread_times(HANDLE t)
     return c;
 }
 
+/* The owner word the DLL gives thread t (id tid): MEMSCOPE_OWNER(tid, its time tag). */
+static LONG64 thread_word(HANDLE t, DWORD tid)
+{
+    FILETIME c = must_thread_times(t);
+    uint64_t ct = ((uint64_t)c.dwHighDateTime << 32) | c.dwLowDateTime;
+    return (LONG64)MEMSCOPE_OWNER(tid, MEMSCOPE_TIME_TAG(ct));
+}
+
 static void cmd_forgelock(const char *who)
 {
     FILETIME c, e, k, u;
@@ -135,6 +148,22 @@ static void cmd_forgeslot(const char *of)
     if (of != NULL)
         CloseHandle(h);
     forge_slot(pid, c);
+}
+
+/* The lock is taken from this thread while it holds it: its owner word becomes a live
+ * thread's, the way a waiter that judged this thread dead would have swapped it.  This
+ * thread's unlock must see that the word is no longer its own. */
+static void cmd_stolenunlock(void)
+{
+    DWORD tid;
+    HANDLE t = must_thread(sleep_forever, NULL, &tid);
+    LONG64 thief = thread_word(t, tid);
+    volatile LONG64 *owner = (volatile LONG64 *)&view()->lock.owner;
+    mst_out("lock=%lu", (unsigned long)MemscopeLock(1000));
+    InterlockedExchange64(owner, thief);
+    mst_out("stolenunlock=%lu", (unsigned long)MemscopeUnlock());
+    mst_out("stolenkept=%d", InterlockedCompareExchange64(owner, 0, 0) == thief ? 1 : 0);
+    CloseHandle(t);
 }
 
 typedef struct held_thread {
@@ -284,6 +313,10 @@ int mst_child_fault_cmd(int argc, char **argv)
     if (strcmp(c, "forgeslotof") == 0 && argc > 1) {
         cmd_forgeslot(argv[1]);
         return 1;
+    }
+    if (strcmp(c, "stolenunlock") == 0) {
+        cmd_stolenunlock();
+        return 0;
     }
     if (strcmp(c, "threadlock") == 0 || strcmp(c, "threadexit") == 0) {
         cmd_threadlock(c[6] == 'e');

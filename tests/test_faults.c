@@ -3,9 +3,10 @@
  * one forced rather than waited for: owner words forged with a reused id, a writer killed
  * or stopped at each stage of its write (the test build's hooks, dll/testhooks.c), a
  * squatter's manual-reset event under the lock's name, a stray unlock from another thread,
- * re-entry by the holder, MemscopeLock(0), a lock held across FreeLibrary or by a thread
- * that ended, a process whose own times cannot be read, a block whose creator never
- * publishes it, and a section whose pages are reserved but not committed.
+ * an unlock by a holder the lock was taken from, re-entry by the holder, MemscopeLock(0), a
+ * lock held across FreeLibrary or by a thread that ended, a process whose own times cannot
+ * be read, a block whose creator never publishes it, and a section whose pages are
+ * reserved but not committed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -200,6 +201,20 @@ START_TEST(test_unlock_from_other_process_refused)
 }
 END_TEST
 
+/* Release swaps the owner word from the caller's own word: a lock taken from its holder
+ * (a waiter judged it dead and swapped in its own word) is not freed by the old holder's
+ * unlock, which is told ERROR_NOT_OWNER; the new owner keeps it. */
+START_TEST(test_unlock_after_takeover_refused)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_run(&c, name, "stolenunlock");
+    ck_assert_int_eq(mst_num(&c, "lock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "stolenunlock"), ERROR_NOT_OWNER);
+    ck_assert_int_eq(mst_num(&c, "stolenkept"), 1);
+}
+END_TEST
+
 /* The holder calling what needs the lock again is told so at once, not made to wait for
  * itself. */
 START_TEST(test_reentry_refused_at_once)
@@ -364,6 +379,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, test_lock_event_manual_reset_squatter);
     tcase_add_test(tc, test_unlock_from_other_thread_refused);
     tcase_add_test(tc, test_unlock_from_other_process_refused);
+    tcase_add_test(tc, test_unlock_after_takeover_refused);
     tcase_add_test(tc, test_reentry_refused_at_once);
     tcase_add_test(tc, test_lock_zero_is_one_try);
     tcase_add_test(tc, test_settext_times_out_behind_live_holder);
