@@ -19,6 +19,8 @@
  *                      (not the owner), then T unlocks
  *                                    -> tlock=, strayunlock=, strayowner=, tunlock=
  *   threadexit         thread T takes the lock and ends without unlocking -> tlock=
+ *   threadexitkeep     the same, and the process keeps T's handle open (so the thread
+ *                      object, and its id, outlive the thread)         -> tlock=
  *   reenter            takes the lock, then calls what needs it again from the same thread
  *                      -> relock=, relockms=, reset=, resetms=, resset=, resseterr=,
  *                         reinc=, reincms=, reunlock=
@@ -192,7 +194,9 @@ static HANDLE must_event(void)
     return h;
 }
 
-static void cmd_threadlock(BOOL exits)
+/* exits: T ends holding the lock; keep: and T's handle stays open (the thread object, and
+ * its id, outlive the thread: only its ended state says it is gone). */
+static void cmd_threadlock(BOOL exits, BOOL keep)
 {
     held_thread h = { must_event(), exits ? NULL : must_event() };
     HANDLE t = must_thread(lock_then_wait, &h, NULL);
@@ -211,7 +215,8 @@ static void cmd_threadlock(BOOL exits)
         mst_out("error=the locking thread did not end");
         ExitProcess(3);
     }
-    CloseHandle(t);
+    if (!keep)
+        CloseHandle(t);                 /* else the process's exit closes it */
     CloseHandle(h.holding);
     if (h.release != NULL)
         CloseHandle(h.release);
@@ -318,8 +323,9 @@ int mst_child_fault_cmd(int argc, char **argv)
         cmd_stolenunlock();
         return 0;
     }
-    if (strcmp(c, "threadlock") == 0 || strcmp(c, "threadexit") == 0) {
-        cmd_threadlock(c[6] == 'e');
+    if (strcmp(c, "threadlock") == 0 || strcmp(c, "threadexit") == 0 ||
+        strcmp(c, "threadexitkeep") == 0) {
+        cmd_threadlock(c[6] == 'e', strcmp(c, "threadexitkeep") == 0);
         return 0;
     }
     if (strcmp(c, "reenter") == 0) {

@@ -313,6 +313,22 @@ START_TEST(test_thread_ended_holding_is_dead_owner)
 }
 END_TEST
 
+/* The same when the process keeps the ended thread's handle: the thread object, and its
+ * id, live on, so OpenThread finds it; its ended state is what says it is gone. */
+START_TEST(test_thread_ended_holding_handle_open_is_dead_owner)
+{
+    const WCHAR *name = mst_new_name();
+    mst_gate gate;
+    mst_child ender, next;
+    mst_gate_create(&gate);
+    mst_start_held(&ender, name, &gate, "threadexitkeep", "");
+    ck_assert_int_eq(mst_num(&ender, "tlock"), ERROR_SUCCESS);
+    mst_run(&next, name, "lock 3000 lockstate unlock");
+    mst_gate_finish(&gate);
+    mst_assert_took_over(&next);
+}
+END_TEST
+
 /* ---- 11. a process that cannot read its own identity does not attach ------------------ */
 
 START_TEST(test_own_times_unreadable_refuses_attach)
@@ -385,6 +401,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, test_settext_times_out_behind_live_holder);
     tcase_add_test(tc, test_freelibrary_releases_held_lock);
     tcase_add_test(tc, test_thread_ended_holding_is_dead_owner);
+    tcase_add_test(tc, test_thread_ended_holding_handle_open_is_dead_owner);
     tcase_add_test(tc, test_own_times_unreadable_refuses_attach);
     tcase_add_test(tc, test_unpublished_block_waited_outside_dllmain);
     tcase_add_test(tc, test_reserved_section_refused);
