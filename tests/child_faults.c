@@ -29,6 +29,9 @@
  *                      -> dynstatus=, dynlock=, dynpriv=, freed=, privlive=
  *   dynload            times LoadLibrary of memscope_dyn.dll, then its first call
  *                      -> loadms=, dynstatus=, statusms=
+ *   dynattach          loads memscope_dyn.dll and keeps it -> dynattached=<its count>
+ *   dynfree            FreeLibrary of it, then this process's (static) count
+ *                      -> dynfreed=, afterfree=
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +307,30 @@ static void cmd_dynload(void)
     FreeLibrary(m);
 }
 
+static HMODULE g_dyn;     /* dynattach's copy, until dynfree */
+
+static void cmd_dynattach(void)
+{
+    DWORD n = 0;
+    typedef DWORD (WINAPI *count_fn)(DWORD *);
+    g_dyn = load_dyn();
+    DWORD err = ((count_fn)(void (*)(void))must_proc(g_dyn, "MemscopeAttachedCount"))(&n);
+    mst_out("dynattached=%lu", (unsigned long)(err == ERROR_SUCCESS ? n : 0));
+}
+
+static void cmd_dynfree(void)
+{
+    DWORD n = 0;
+    if (g_dyn == NULL) {
+        mst_out("error=dynfree without dynattach");
+        ExitProcess(3);
+    }
+    mst_out("dynfreed=%d", FreeLibrary(g_dyn) ? 1 : 0);
+    g_dyn = NULL;
+    DWORD err = MemscopeAttachedCount(&n);
+    mst_out("afterfree=%lu", (unsigned long)(err == ERROR_SUCCESS ? n : 0));
+}
+
 int mst_child_fault_cmd(int argc, char **argv)
 {
     const char *c = argv[0];
@@ -326,6 +353,14 @@ int mst_child_fault_cmd(int argc, char **argv)
     if (strcmp(c, "threadlock") == 0 || strcmp(c, "threadexit") == 0 ||
         strcmp(c, "threadexitkeep") == 0) {
         cmd_threadlock(c[6] == 'e', strcmp(c, "threadexitkeep") == 0);
+        return 0;
+    }
+    if (strcmp(c, "dynattach") == 0) {
+        cmd_dynattach();
+        return 0;
+    }
+    if (strcmp(c, "dynfree") == 0) {
+        cmd_dynfree();
         return 0;
     }
     if (strcmp(c, "reenter") == 0) {
