@@ -1,9 +1,9 @@
 /*
  * child_faults.c: child commands that put the block in states a test cannot reach by
  * waiting for luck: forged owner words, a lock taken from its holder, a stray unlock from
- * another thread, a thread that ends holding the lock, re-entry by the holder, and a second
- * copy of the DLL loaded and unloaded with FreeLibrary (the statically imported
- * memscope.dll never unloads).
+ * another thread, a thread that ends holding the lock, re-entry by the holder, a hand-over
+ * to a parked waiter, timed, and a second copy of the DLL loaded and unloaded with
+ * FreeLibrary (the statically imported memscope.dll never unloads).
  *
  *   forgelock pid|tid|other  writes the lock's owner word: this process's id (or this
  *                      thread's, or the id of a second thread of this process that stays
@@ -21,6 +21,10 @@
  *   threadexit         thread T takes the lock and ends without unlocking -> tlock=
  *   threadexitkeep     the same, and the process keeps T's handle open (so the thread
  *                      object, and its id, outlive the thread)         -> tlock=
+ *   handover N         N rounds: the main thread holds the lock; thread W asks for it and
+ *                      parks; once W is counted parked (and 5 ms more) the main thread
+ *                      unlocks; W notes when it got the lock
+ *                      -> handovers=, handovererr=, handovermedianus=, handovermaxus=
  *   reenter            takes the lock, then calls what needs it again from the same thread
  *                      -> relock=, relockms=, reset=, resetms=, resset=, resseterr=,
  *                         reinc=, reincms=, reunlock=
@@ -245,6 +249,101 @@ static void cmd_reenter(void)
     mst_out("reunlock=%lu", (unsigned long)MemscopeUnlock());
 }
 
+/* handover: the waiter thread's side.  Each round: wait for "go", ask for the lock (it
+ * is held: the waiter spins, then parks), note when it got it, unlock, say "done". */
+#define HANDOVER_MAX 32
+typedef struct handover {
+    HANDLE go, done;                  /* auto-reset */
+    volatile LONG64 got;              /* QueryPerformanceCounter when the lock was had */
+    volatile DWORD err;
+    int rounds;
+} handover;
+
+static DWORD WINAPI handover_waiter(void *arg)
+{
+    handover *h = arg;
+    for (int r = 0; r < h->rounds; r++) {
+        LARGE_INTEGER t;
+        if (WaitForSingleObject(h->go, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0)
+            return 1;
+        DWORD err = MemscopeLock(MST_CHILD_TIMEOUT_MS);
+        QueryPerformanceCounter(&t);
+        h->got = t.QuadPart;
+        if (err != ERROR_SUCCESS)
+            h->err = err;
+        else
+            MemscopeUnlock();
+        SetEvent(h->done);
+    }
+    return 0;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* A release must wake a parked waiter at once, not leave it to the end of its 50 ms wait.
+ * Each round the main thread holds the lock, lets the waiter ask, waits until the lock
+ * counts it parked and 5 ms more (it is inside its wait by then), and unlocks: the
+ * hand-over time is from just before the unlock to the waiter's return. */
+static void cmd_handover(int rounds)
+{
+    handover h = { CreateEventW(NULL, FALSE, FALSE, NULL), CreateEventW(NULL, FALSE, FALSE, NULL),
+                   0, ERROR_SUCCESS, rounds };
+    long long us[HANDOVER_MAX];
+    LARGE_INTEGER f, t0;
+    DWORD err = ERROR_SUCCESS;
+    int done = 0;
+    if (h.go == NULL || h.done == NULL || rounds < 1 || rounds > HANDOVER_MAX ||
+        !QueryPerformanceFrequency(&f)) {
+        mst_out("error=handover setup failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    HANDLE t = must_thread(handover_waiter, &h, NULL);
+    for (; done < rounds && err == ERROR_SUCCESS; done++) {
+        MEMSCOPE_LOCK_STATE st = { 0 };
+        if ((err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS)
+            break;
+        SetEvent(h.go);
+        ULONGLONG deadline = GetTickCount64() + MST_CHILD_TIMEOUT_MS;
+        while ((err = MemscopeLockState(&st)) == ERROR_SUCCESS && st.waiters < 1 &&
+               GetTickCount64() < deadline)
+            Sleep(1);
+        if (err == ERROR_SUCCESS && st.waiters < 1)
+            err = ERROR_TIMEOUT;               /* the waiter never parked */
+        Sleep(5);
+        QueryPerformanceCounter(&t0);
+        DWORD uerr = MemscopeUnlock();
+        if (err == ERROR_SUCCESS)
+            err = uerr;
+        if (WaitForSingleObject(h.done, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
+            mst_out("error=the waiter did not report");
+            ExitProcess(3);
+        }
+        if (err == ERROR_SUCCESS)
+            err = h.err;
+        us[done] = (h.got - t0.QuadPart) * 1000000 / f.QuadPart;
+    }
+    if (err != ERROR_SUCCESS) {
+        TerminateThread(t, 0);              /* it waits for a round that never comes */
+    } else if (WaitForSingleObject(t, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
+        mst_out("error=the waiter did not end");
+        ExitProcess(3);
+    }
+    CloseHandle(t);
+    CloseHandle(h.go);
+    CloseHandle(h.done);
+    mst_out("handovererr=%lu", (unsigned long)err);
+    mst_out("handovers=%d", err == ERROR_SUCCESS ? done : 0);
+    if (err != ERROR_SUCCESS || done == 0)
+        return;
+    qsort(us, (size_t)done, sizeof us[0], cmp_ll);
+    mst_out("handovermedianus=%lld", us[done / 2]);
+    mst_out("handovermaxus=%lld", us[done - 1]);
+}
+
 /* memscope_dyn.dll, beside this binary. */
 static HMODULE load_dyn(void)
 {
@@ -354,6 +453,10 @@ int mst_child_fault_cmd(int argc, char **argv)
         strcmp(c, "threadexitkeep") == 0) {
         cmd_threadlock(c[6] == 'e', strcmp(c, "threadexitkeep") == 0);
         return 0;
+    }
+    if (strcmp(c, "handover") == 0 && argc > 1) {
+        cmd_handover((int)strtol(argv[1], NULL, 0));
+        return 1;
     }
     if (strcmp(c, "dynattach") == 0) {
         cmd_dynattach();
