@@ -2,8 +2,9 @@
  * child_faults.c: child commands that put the block in states a test cannot reach by
  * waiting for luck: forged owner words, a lock taken from its holder, a stray unlock from
  * another thread, a thread that ends holding the lock, re-entry by the holder, a hand-over
- * to a parked waiter, timed, and a second copy of the DLL loaded and unloaded with
- * FreeLibrary (the statically imported memscope.dll never unloads).
+ * to a parked waiter, timed, a text length rewritten under a reader, and a second copy of
+ * the DLL loaded and unloaded with FreeLibrary (the statically imported memscope.dll never
+ * unloads).
  *
  *   forgelock pid|tid|other  writes the lock's owner word: this process's id (or this
  *                      thread's, or the id of a second thread of this process that stays
@@ -25,6 +26,12 @@
  *                      parks; once W is counted parked (and 5 ms more) the main thread
  *                      unlocks; W notes when it got the lock
  *                      -> handovers=, handovererr=, handovermedianus=, handovermaxus=
+ *   lenflip STOP READY sets a 5-character text, then (READY) rewrites the published
+ *                      buffer's length between 5 and 0x7FFFFFF0 until the event STOP
+ *                                    -> lenflips=
+ *   lenread N MIN      MemscopeGetText N times, and on (at most 30 s) until the length
+ *                      read changed MIN times from a read to the next
+ *                      -> lenerr=, lenreads=, lenchanges=, lenshort=, lenlong=, lenother=
  *   reenter            takes the lock, then calls what needs it again from the same thread
  *                      -> relock=, relockms=, reset=, resetms=, resset=, resseterr=,
  *                         reinc=, reincms=, reunlock=
@@ -344,6 +351,75 @@ static void cmd_handover(int rounds)
     mst_out("handovermaxus=%lld", us[done - 1]);
 }
 
+/* A length another process can rewrite at any instant, and a reader that must read it once
+ * and clamp it.  lenflip rewrites the published buffer's length between 5 and 0x7FFFFFF0
+ * until told to stop; lenread reads the text meanwhile and sorts what it gets. */
+static void cmd_lenflip(const char *stop_name, const char *ready_name)
+{
+    MEMSCOPE_BLOCK *b = view();
+    HANDLE stop = OpenEventA(SYNCHRONIZE, FALSE, stop_name);
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, ready_name);
+    DWORD err = MemscopeSetText(L"hello", 5);
+    long long flips = 0;
+    if (stop == NULL || ready == NULL || err != ERROR_SUCCESS) {
+        mst_out("error=lenflip setup failed: %lu", stop == NULL || ready == NULL ?
+                GetLastError() : (unsigned long)err);
+        ExitProcess(3);
+    }
+    volatile uint32_t *len = &b->texts[InterlockedCompareExchange(&b->text_pub, 0, 0) & 1].len;
+    if (!SetEvent(ready)) {
+        mst_out("error=SetEvent(%s) failed: %lu", ready_name, GetLastError());
+        ExitProcess(4);
+    }
+    /* Each value is held a few dozen cycles: two stores in a row would leave the store
+     * buffer together, and a reader would hardly ever see the first one. */
+    do {                                  /* a wait is a wineserver round trip: rarely */
+        for (int k = 0; k < 65536; k++, flips++) {
+            *len = 0x7FFFFFF0u;
+            for (int p = 0; p < 4; p++)
+                YieldProcessor();
+            *len = 5;
+            for (int p = 0; p < 4; p++)
+                YieldProcessor();
+        }
+    } while (WaitForSingleObject(stop, 0) == WAIT_TIMEOUT);
+    mst_out("lenflips=%lld", flips);
+    CloseHandle(stop);
+    CloseHandle(ready);
+}
+
+/* n reads, and on (for at most 30 s) until the length read changed min times from one
+ * read to the next (so the reads really overlapped the rewrites: on a busy machine the
+ * rewriter may wait for a core a long time).  A text of any length but 5 or 2047 was not
+ * read once and clamped; a reader that overruns its buffer crashes. */
+static void cmd_lenread(long n, long min_changes)
+{
+    static WCHAR buf[MEMSCOPE_TEXT_CAPACITY];
+    long shorts = 0, longs = 0, others = 0, changes = 0, k;
+    DWORD err = ERROR_SUCCESS, len, last = 0;
+    ULONGLONG deadline = GetTickCount64() + 30000;
+    for (k = 0; k < n || (changes < min_changes &&
+                          ((k & 0xFFFF) != 0 || GetTickCount64() < deadline)); k++) {
+        if ((err = MemscopeGetText(buf, ARRAYSIZE(buf), &len)) != ERROR_SUCCESS)
+            break;
+        if (len == 5)
+            shorts++;
+        else if (len == MEMSCOPE_TEXT_MAX)
+            longs++;
+        else
+            others++;
+        if (k > 0 && len != last)
+            changes++;
+        last = len;
+    }
+    mst_out("lenerr=%lu", (unsigned long)err);
+    mst_out("lenreads=%ld", k);
+    mst_out("lenchanges=%ld", changes);
+    mst_out("lenshort=%ld", shorts);
+    mst_out("lenlong=%ld", longs);
+    mst_out("lenother=%ld", others);
+}
+
 /* memscope_dyn.dll, beside this binary. */
 static HMODULE load_dyn(void)
 {
@@ -457,6 +533,14 @@ int mst_child_fault_cmd(int argc, char **argv)
     if (strcmp(c, "handover") == 0 && argc > 1) {
         cmd_handover((int)strtol(argv[1], NULL, 0));
         return 1;
+    }
+    if (strcmp(c, "lenflip") == 0 && argc > 2) {
+        cmd_lenflip(argv[1], argv[2]);
+        return 2;
+    }
+    if (strcmp(c, "lenread") == 0 && argc > 2) {
+        cmd_lenread(strtol(argv[1], NULL, 0), strtol(argv[2], NULL, 0));
+        return 2;
     }
     if (strcmp(c, "dynattach") == 0) {
         cmd_dynattach();

@@ -4,9 +4,9 @@
  * or stopped at each stage of its write (the test build's hooks, dll/testhooks.c), a
  * squatter's manual-reset event under the lock's name, a stray unlock from another thread,
  * an unlock by a holder the lock was taken from, re-entry by the holder, MemscopeLock(0), a
- * lock held across FreeLibrary or by a thread that ended, a process whose own times cannot
- * be read, a block whose creator never publishes it, and a section whose pages are
- * reserved but not committed.
+ * lock held across FreeLibrary or by a thread that ended, a text length rewritten during
+ * reads, a process whose own times cannot be read, a block whose creator never publishes
+ * it, and a section whose pages are reserved but not committed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -329,6 +329,42 @@ START_TEST(test_thread_ended_holding_handle_open_is_dead_owner)
 }
 END_TEST
 
+/* ---- 7. a length another process rewrites during a read ------------------------------- */
+
+/* Another process rewrites the published buffer's length between 5 and 0x7FFFFFF0 in a
+ * tight loop while a reader reads the text 10^6 times (and on, until the length it read
+ * changed 10^5 times from one read to the next, so reads and rewrites really overlapped).
+ * Read once and clamped, every text read has 5 or 2047 characters and the reader lives: a
+ * length checked on one read and used from another would, once in a while, copy up to
+ * 4 GiB into the reader's 4 KiB buffer.  (The reader attaches before the rewriting starts:
+ * an opener refuses a block whose lengths are out of range.) */
+START_TEST(test_text_length_rewritten_during_reads)
+{
+    const WCHAR *name = mst_new_name();
+    char ready[64], stop[64];
+    HANDLE eready = mst_new_event(ready, sizeof ready), estop = mst_new_event(stop, sizeof stop);
+    mst_gate gate;
+    mst_child reader, flipper;
+    mst_gate_create(&gate);
+    mst_start_held(&reader, name, &gate, "", "lenread 1000000 100000");
+    mst_start(&flipper, name, "lenflip %s %s", stop, ready);
+    mst_wait_event(eready, "the rewriting to start");
+    mst_gate_finish(&gate);                      /* the reader must exit 0 */
+    ck_assert_msg(SetEvent(estop), "SetEvent(%s): %lu", stop, GetLastError());
+    ck_assert_uint_eq(mst_finish(&flipper), 0);
+    /* A reader whose stack a 4 GiB copy ran over can even end with exit code 0 under Wine;
+     * its report then never comes. */
+    ck_assert_msg(mst_val(&reader, "lenreads") != NULL, "the reader ended (exit code %lu) "
+                  "without its report: it died during its reads; output:\n%s",
+                  (unsigned long)reader.exit_code, reader.text);
+    ck_assert_int_eq(mst_num(&reader, "lenerr"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&reader, "lenother"), 0);
+    ck_assert_int_ge(mst_num(&reader, "lenchanges"), 100000);
+    CloseHandle(eready);
+    CloseHandle(estop);
+}
+END_TEST
+
 /* ---- 11. a process that cannot read its own identity does not attach ------------------ */
 
 START_TEST(test_own_times_unreadable_refuses_attach)
@@ -402,6 +438,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, test_freelibrary_releases_held_lock);
     tcase_add_test(tc, test_thread_ended_holding_is_dead_owner);
     tcase_add_test(tc, test_thread_ended_holding_handle_open_is_dead_owner);
+    tcase_add_test(tc, test_text_length_rewritten_during_reads);
     tcase_add_test(tc, test_own_times_unreadable_refuses_attach);
     tcase_add_test(tc, test_unpublished_block_waited_outside_dllmain);
     tcase_add_test(tc, test_reserved_section_refused);
