@@ -237,6 +237,35 @@ START_TEST(test_refuse_unpublished)
 }
 END_TEST
 
+/* Magic still 0 when the opener attaches, published 300 ms later: a creator that is
+ * slow, not dead.  The opener's first call waits for it (up to 2 s) and uses the block. */
+START_TEST(test_accept_late_publish)
+{
+    squat s;
+    char ready[64];
+    HANDLE ev = mst_new_event(ready, sizeof ready);
+    mst_child c;
+    squat_create(&s, MEMSCOPE_BLOCK_SIZE);
+    mst_start(&c, s.name, "ready %s info set published-late get", ready);
+    mst_wait_event(ev, "the child to attach");     /* DllMain ran: it saw magic 0 */
+    Sleep(300);
+    MEMSCOPE_HEADER *h = (MEMSCOPE_HEADER *)s.view;
+    h->version = MEMSCOPE_LAYOUT_VERSION;
+    h->size = MEMSCOPE_BLOCK_SIZE;
+    h->creator_pid = GetCurrentProcessId();
+    InterlockedExchange((volatile LONG *)&h->magic, (LONG)MEMSCOPE_MAGIC);   /* last */
+    ck_assert_msg(mst_finish(&c) == 0, "child exited with %lu; output:\n%s",
+                  (unsigned long)c.exit_code, c.text);
+    ck_assert_int_eq(mst_num(&c, "status"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "creator"), GetCurrentProcessId());
+    ck_assert_int_eq(mst_num(&c, "set"), ERROR_SUCCESS);
+    ck_assert_str_eq(mst_str(&c, "text"), "published-late");
+    CloseHandle(ev);
+    UnmapViewOfFile(s.view);
+    CloseHandle(s.mapping);
+}
+END_TEST
+
 /* The name belongs to a mutex: CreateFileMapping fails, the DLL still loads. */
 START_TEST(test_refuse_name_taken_by_mutex)
 {
@@ -471,6 +500,7 @@ Suite *suite_block(void)
     tcase_add_test(tc, test_refuse_huge_size_field);
     tcase_add_test(tc, test_refuse_text_length_one_past);
     tcase_add_test(tc, test_refuse_unpublished);
+    tcase_add_test(tc, test_accept_late_publish);
     tcase_add_test(tc, test_refuse_name_taken_by_mutex);
     tcase_add_test(tc, test_refuse_name_taken_by_event);
     tcase_add_test(tc, test_refuse_read_only_dacl);

@@ -3,9 +3,10 @@
  * one forced rather than waited for: owner words forged with a reused id, a writer killed
  * or stopped at each stage of its write (the test build's hooks, dll/testhooks.c), a
  * squatter's manual-reset event under the lock's name, a stray unlock from another thread,
- * re-entry by the holder, MemscopeLock(0), a lock held across FreeLibrary or by a thread
- * that ended, a process whose own times cannot be read, a block whose creator never
- * publishes it, and a section whose pages are reserved but not committed.
+ * an unlock by a holder the lock was taken from, re-entry by the holder, MemscopeLock(0), a
+ * lock held across FreeLibrary or by a thread that ended, a text length rewritten during
+ * reads, a process whose own times cannot be read, a block whose creator never publishes
+ * it, and a section whose pages are reserved but not committed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,14 @@ START_TEST(test_lock_owner_reused_tid)
 }
 END_TEST
 
+/* The same with the id of a thread that is alive, but not the thread the word names: it
+ * was created at another time, so the id was reused and the owner is gone. */
+START_TEST(test_lock_owner_live_tid_other_tag)
+{
+    reused_id_owner("other");
+}
+END_TEST
+
 /* A registry slot under this process's id with another creation time is a dead process's:
  * it is not counted. */
 START_TEST(test_registry_slot_reused_pid)
@@ -44,6 +53,18 @@ START_TEST(test_registry_slot_reused_pid)
     const WCHAR *name = mst_new_name();
     mst_child c;
     mst_run(&c, name, "forgeslot info");
+    ck_assert_int_eq(mst_num(&c, "attachederr"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "attached"), 1);
+}
+END_TEST
+
+/* A slot under the id of a live process (this test process) with another creation time is
+ * not that process's: reclaimed, not counted. */
+START_TEST(test_registry_slot_live_pid_other_tag)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_run(&c, name, "forgeslotof %lu info", (unsigned long)GetCurrentProcessId());
     ck_assert_int_eq(mst_num(&c, "attachederr"), ERROR_SUCCESS);
     ck_assert_int_eq(mst_num(&c, "attached"), 1);
 }
@@ -180,6 +201,20 @@ START_TEST(test_unlock_from_other_process_refused)
 }
 END_TEST
 
+/* Release swaps the owner word from the caller's own word: a lock taken from its holder
+ * (a waiter judged it dead and swapped in its own word) is not freed by the old holder's
+ * unlock, which is told ERROR_NOT_OWNER; the new owner keeps it. */
+START_TEST(test_unlock_after_takeover_refused)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_run(&c, name, "stolenunlock");
+    ck_assert_int_eq(mst_num(&c, "lock"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "stolenunlock"), ERROR_NOT_OWNER);
+    ck_assert_int_eq(mst_num(&c, "stolenkept"), 1);
+}
+END_TEST
+
 /* The holder calling what needs the lock again is told so at once, not made to wait for
  * itself. */
 START_TEST(test_reentry_refused_at_once)
@@ -278,6 +313,58 @@ START_TEST(test_thread_ended_holding_is_dead_owner)
 }
 END_TEST
 
+/* The same when the process keeps the ended thread's handle: the thread object, and its
+ * id, live on, so OpenThread finds it; its ended state is what says it is gone. */
+START_TEST(test_thread_ended_holding_handle_open_is_dead_owner)
+{
+    const WCHAR *name = mst_new_name();
+    mst_gate gate;
+    mst_child ender, next;
+    mst_gate_create(&gate);
+    mst_start_held(&ender, name, &gate, "threadexitkeep", "");
+    ck_assert_int_eq(mst_num(&ender, "tlock"), ERROR_SUCCESS);
+    mst_run(&next, name, "lock 3000 lockstate unlock");
+    mst_gate_finish(&gate);
+    mst_assert_took_over(&next);
+}
+END_TEST
+
+/* ---- 7. a length another process rewrites during a read ------------------------------- */
+
+/* Another process rewrites the published buffer's length between 5 and 0x7FFFFFF0 in a
+ * tight loop while a reader reads the text 10^6 times (and on, until the length it read
+ * changed 10^5 times from one read to the next, so reads and rewrites really overlapped).
+ * Read once and clamped, every text read has 5 or 2047 characters and the reader lives: a
+ * length checked on one read and used from another would, once in a while, copy up to
+ * 4 GiB into the reader's 4 KiB buffer.  (The reader attaches before the rewriting starts:
+ * an opener refuses a block whose lengths are out of range.) */
+START_TEST(test_text_length_rewritten_during_reads)
+{
+    const WCHAR *name = mst_new_name();
+    char ready[64], stop[64];
+    HANDLE eready = mst_new_event(ready, sizeof ready), estop = mst_new_event(stop, sizeof stop);
+    mst_gate gate;
+    mst_child reader, flipper;
+    mst_gate_create(&gate);
+    mst_start_held(&reader, name, &gate, "", "lenread 1000000 100000");
+    mst_start(&flipper, name, "lenflip %s %s", stop, ready);
+    mst_wait_event(eready, "the rewriting to start");
+    mst_gate_finish(&gate);                      /* the reader must exit 0 */
+    ck_assert_msg(SetEvent(estop), "SetEvent(%s): %lu", stop, GetLastError());
+    ck_assert_uint_eq(mst_finish(&flipper), 0);
+    /* A reader whose stack a 4 GiB copy ran over can even end with exit code 0 under Wine;
+     * its report then never comes. */
+    ck_assert_msg(mst_val(&reader, "lenreads") != NULL, "the reader ended (exit code %lu) "
+                  "without its report: it died during its reads; output:\n%s",
+                  (unsigned long)reader.exit_code, reader.text);
+    ck_assert_int_eq(mst_num(&reader, "lenerr"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&reader, "lenother"), 0);
+    ck_assert_int_ge(mst_num(&reader, "lenchanges"), 100000);
+    CloseHandle(eready);
+    CloseHandle(estop);
+}
+END_TEST
+
 /* ---- 11. a process that cannot read its own identity does not attach ------------------ */
 
 START_TEST(test_own_times_unreadable_refuses_attach)
@@ -336,17 +423,22 @@ Suite *suite_faults(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_lock_owner_reused_pid);
     tcase_add_test(tc, test_lock_owner_reused_tid);
+    tcase_add_test(tc, test_lock_owner_live_tid_other_tag);
     tcase_add_test(tc, test_registry_slot_reused_pid);
+    tcase_add_test(tc, test_registry_slot_live_pid_other_tag);
     tcase_add_test(tc, test_writer_killed_at_each_stage);
     tcase_add_test(tc, test_reader_not_held_by_stopped_writer);
     tcase_add_test(tc, test_lock_event_manual_reset_squatter);
     tcase_add_test(tc, test_unlock_from_other_thread_refused);
     tcase_add_test(tc, test_unlock_from_other_process_refused);
+    tcase_add_test(tc, test_unlock_after_takeover_refused);
     tcase_add_test(tc, test_reentry_refused_at_once);
     tcase_add_test(tc, test_lock_zero_is_one_try);
     tcase_add_test(tc, test_settext_times_out_behind_live_holder);
     tcase_add_test(tc, test_freelibrary_releases_held_lock);
     tcase_add_test(tc, test_thread_ended_holding_is_dead_owner);
+    tcase_add_test(tc, test_thread_ended_holding_handle_open_is_dead_owner);
+    tcase_add_test(tc, test_text_length_rewritten_during_reads);
     tcase_add_test(tc, test_own_times_unreadable_refuses_attach);
     tcase_add_test(tc, test_unpublished_block_waited_outside_dllmain);
     tcase_add_test(tc, test_reserved_section_refused);

@@ -73,6 +73,25 @@ START_TEST(test_exact_totals_under_contention)
 }
 END_TEST
 
+/* A release wakes a parked waiter at once (it sets the lock's event for it), instead of
+ * leaving it to the end of its 50 ms wait.  Ten hand-overs to a waiter that is inside its
+ * wait: the median must be under 25 ms, half that 50 ms, so neither a slow moment of the
+ * machine nor the scheduler's granularity decides (a waiter that is not woken takes about
+ * 45 ms every time: its 50 ms wait less the 5 ms it had already waited). */
+START_TEST(test_unlock_wakes_parked_waiter_at_once)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_run(&c, name, "handover 10");
+    ck_assert_int_eq(mst_num(&c, "handovererr"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&c, "handovers"), 10);
+    ck_assert_msg(mst_num(&c, "handovermedianus") < 25000,
+                  "a parked waiter got a released lock only after %ld us (median of 10; "
+                  "slowest %ld us): the release did not wake it",
+                  (long)mst_num(&c, "handovermedianus"), (long)mst_num(&c, "handovermaxus"));
+}
+END_TEST
+
 Suite *suite_lock(void)
 {
     Suite *s = suite_create("lock");
@@ -83,6 +102,7 @@ Suite *suite_lock(void)
     tcase_add_test(tc, test_MemscopeLock_excludes_other_process);
     tcase_add_test(tc, test_MemscopeLock_dead_owner);
     tcase_add_test(tc, test_exact_totals_under_contention);
+    tcase_add_test(tc, test_unlock_wakes_parked_waiter_at_once);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -98,6 +98,21 @@ START_TEST(test_full_registry)
 }
 END_TEST
 
+/* DLL_PROCESS_DETACH frees the slot at once: the count drops while the process that
+ * unloaded the DLL is still alive (so no reclaim of dead owners can have freed it).  A copy
+ * of the DLL under another file name is loaded and unloaded beside the statically imported
+ * one, which keeps its own slot. */
+START_TEST(test_freelibrary_frees_slot_at_once)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_run(&c, name, "dynattach dynfree");
+    ck_assert_int_eq(mst_num(&c, "dynattached"), 2);   /* the static copy and the dynamic */
+    ck_assert_int_eq(mst_num(&c, "dynfreed"), 1);
+    ck_assert_int_eq(mst_num(&c, "afterfree"), 1);
+}
+END_TEST
+
 Suite *suite_registry(void)
 {
     Suite *s = suite_create("registry");
@@ -107,6 +122,7 @@ Suite *suite_registry(void)
     tcase_add_test(tc, test_attached_count_and_list);
     tcase_add_test(tc, test_killed_process_slot_reclaimed);
     tcase_add_test(tc, test_full_registry);
+    tcase_add_test(tc, test_freelibrary_frees_slot_at_once);
     suite_add_tcase(s, tc);
     return s;
 }

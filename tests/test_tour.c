@@ -869,6 +869,55 @@ START_TEST(test_tour_french_text_is_utf8)
 }
 END_TEST
 
+/* What watch relies on: while someone watches, every change it shows sets the change event
+ * "<name>.changed", including a set by a process that stays attached and the detach of a
+ * process that stays alive (not only a process's attach and its exit).  A child attaches,
+ * becomes a watcher (MemscopeChangeEvent, which creates the event), says ready and waits;
+ * the test resets the event, lets the child do `change`, and finds the event set once the
+ * child says it is done (and waits again, still attached). */
+static void expect_change_signalled(const char *before, const char *change)
+{
+    const WCHAR *name = mst_new_name();
+    char r1[64], g1[64], r2[64], g2[64];
+    WCHAR evname[MEMSCOPE_NAME_MAX + 16];
+    HANDLE er1 = mst_new_event(r1, sizeof r1), eg1 = mst_new_event(g1, sizeof g1);
+    HANDLE er2 = mst_new_event(r2, sizeof r2), eg2 = mst_new_event(g2, sizeof g2);
+    mst_child c;
+    mst_start(&c, name, "changeevent %s ready %s wait %s %s ready %s wait %s", before, r1, g1,
+              change, r2, g2);
+    mst_wait_event(er1, "the child to attach");
+    swprintf(evname, ARRAYSIZE(evname), L"%ls%ls", name, MEMSCOPE_CHANGED_SUFFIX);
+    HANDLE changed = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, evname);
+    ck_assert_msg(changed != NULL, "OpenEventW(<name>.changed): %lu", GetLastError());
+    ck_assert(ResetEvent(changed));              /* the child's attach set it */
+    ck_assert_uint_eq(WaitForSingleObject(changed, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(eg1));
+    mst_wait_event(er2, "the child's change");
+    ck_assert_msg(WaitForSingleObject(changed, 0) == WAIT_OBJECT_0,
+                  "'%s' by a process that stays did not set the change event", change);
+    ck_assert(SetEvent(eg2));
+    ck_assert_msg(mst_finish(&c) == 0, "child exited with %lu; output:\n%s",
+                  (unsigned long)c.exit_code, c.text);
+    CloseHandle(changed);
+    CloseHandle(er1);
+    CloseHandle(eg1);
+    CloseHandle(er2);
+    CloseHandle(eg2);
+}
+
+START_TEST(test_change_event_on_set)
+{
+    expect_change_signalled("", "set changed-while-attached");
+}
+END_TEST
+
+/* The detach of a copy of the DLL (FreeLibrary) in a process that lives on. */
+START_TEST(test_change_event_on_detach)
+{
+    expect_change_signalled("dynattach", "dynfree");
+}
+END_TEST
+
 Suite *suite_tour(void)
 {
     Suite *s = suite_create("tour");
@@ -894,6 +943,8 @@ Suite *suite_tour(void)
     tcase_add_test(tc, test_tour_survives_a_crashed_child);
     tcase_add_test(tc, test_watch_refreshes_on_change);
     tcase_add_test(tc, test_watch_quits_on_q);
+    tcase_add_test(tc, test_change_event_on_set);
+    tcase_add_test(tc, test_change_event_on_detach);
     suite_add_tcase(s, tc);
     return s;
 }
