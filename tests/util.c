@@ -66,6 +66,19 @@ BOOL mst_create_process(char *cmd, STARTUPINFOA *si, PROCESS_INFORMATION *pi)
     }
 }
 
+/* A pipe for a child's stdout: OUT *rd (ours, not inherited), *wr (the child's, inherited),
+ * and *si set to hand the child wr as stdout, our stderr and our stdin.  Fails the test on
+ * error. */
+static void stdout_pipe(SECURITY_ATTRIBUTES *sa, HANDLE *rd, HANDLE *wr, STARTUPINFOA *si)
+{
+    ck_assert_msg(CreatePipe(rd, wr, sa, 65536), "CreatePipe: %lu", GetLastError());
+    ck_assert(SetHandleInformation(*rd, HANDLE_FLAG_INHERIT, 0));
+    si->dwFlags = STARTF_USESTDHANDLES;
+    si->hStdOutput = *wr;
+    si->hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    si->hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+}
+
 static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char *fmt,
                    va_list ap)
 {
@@ -85,12 +98,7 @@ static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char 
     /* cppcheck-suppress uninitvar ; cppcheck 2.10's windows.cfg marks GetModuleFileNameA's
      * buffer as an input, but the call fills it (and n > 0 was asserted) */
     snprintf(cmd, sizeof cmd, "\"%s\" --child %s", exe, args);
-    ck_assert_msg(CreatePipe(&rd, &wr, &sa, 65536), "CreatePipe: %lu", GetLastError());
-    ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdOutput = wr;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    stdout_pipe(&sa, &rd, &wr, &si);
     /* The child's DLL reads MEMSCOPE_NAME when it loads; ours already has. */
     ck_assert(SetEnvironmentVariableW(MEMSCOPE_NAME_ENV, name));
     BOOL ok = mst_create_process(cmd, &si, &pi);
@@ -425,12 +433,7 @@ void mst_start_program(mst_child *c, const char *exe, const char *args, const ch
     ck_assert_msg(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES,
                   "%s is missing: `make` builds it", path);
     snprintf(cmd, sizeof cmd, "\"%s\" %s", path, args);
-    ck_assert_msg(CreatePipe(&rd, &wr, &sa, 65536), "CreatePipe: %lu", GetLastError());
-    ck_assert(SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0));
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdOutput = wr;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    stdout_pipe(&sa, &rd, &wr, &si);
     if (stdin_write != NULL) {
         ck_assert_msg(CreatePipe(&in_rd, stdin_write, &sa, 4096), "CreatePipe: %lu",
                       GetLastError());
