@@ -306,7 +306,7 @@ fuzz: $(FUZZ_DIR)/fuzz_validate
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_RUNS=$(FUZZ_SMOKE_RUNS)
 
-# --- mutation testing: not part of `make check` (about 15 min; docs/testing.md) -------------
+# --- mutation testing: not part of `make check` (about 30 min; docs/testing.md) -------------
 MUTATE_ARGS ?=
 mutate:
 	@command -v $(CC) >/dev/null && command -v wine >/dev/null && [ -f $(CHECK_DIR)/lib/libcheck.a ] \

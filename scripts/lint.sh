@@ -30,14 +30,19 @@ cppcheck --quiet --library=windows --enable=warning,style,performance,portabilit
     -DMEMSCOPE_LINT -Idll -I"$check_inc" "${win_files[@]}" fuzz/*.c || fail=1
 
 echo "lint: clang-tidy $(clang-tidy --version | sed -n 's/.*version \([0-9.]*\).*/\1/p' | head -1)"
+# A finding is any line clang-tidy prints beyond its own chatter.  (Not `| grep && fail=1`:
+# with pipefail, clang-tidy's own non-zero exit on a finding made that pipeline fail, so
+# fail was never set and findings passed as clean.)
+tidy_noise='warnings\? generated\|Suppressed [0-9]* warnings\|Use -header-filter\|^$'
 for f in "${win_files[@]}"; do
     # shellcheck disable=SC2046
-    clang-tidy --quiet "$f" -- --target=x86_64-w64-mingw32 -std=c17 "${defs[@]}" \
-        $(flags_for "$f") 2>&1 | grep -v 'warnings\? generated\|Suppressed [0-9]* warnings\|Use -header-filter\|^$' \
-        && fail=1
+    out=$(clang-tidy --quiet "$f" -- --target=x86_64-w64-mingw32 -std=c17 "${defs[@]}" \
+              $(flags_for "$f") 2>&1 | grep -v "$tidy_noise" || true)
+    [ -n "$out" ] && { echo "$out"; fail=1; }
 done
-clang-tidy --quiet fuzz/fuzz_validate.c dll/validate.c -- -std=c17 -Idll 2>&1 \
-    | grep -v 'warnings\? generated\|Suppressed [0-9]* warnings\|Use -header-filter\|^$' && fail=1
+out=$(clang-tidy --quiet fuzz/fuzz_validate.c dll/validate.c -- -std=c17 -Idll 2>&1 |
+          grep -v "$tidy_noise" || true)
+[ -n "$out" ] && { echo "$out"; fail=1; }
 
 echo "lint: x86_64-w64-mingw32-gcc -fanalyzer"
 for f in "${win_files[@]}"; do
