@@ -143,8 +143,8 @@ void ms_map_detach(BOOL process_terminating);
 
 /* lock.c: the lock knows nothing of what it guards: it reports an abandonment, and the
  * caller decides what repair means. */
-DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms);
-DWORD ms_lock_release(MEMSCOPE_BLOCK *b);
+DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms, uint64_t *self);
+DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t self);
 void ms_lock_detach(MEMSCOPE_BLOCK *b, BOOL process_terminating);
 DWORD ms_lock_event_status(const WCHAR **failed);
 

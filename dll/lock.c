@@ -153,11 +153,12 @@ static BOOL unpark_one(volatile LONG *parked)
 }
 
 /* ms_lock_acquire: takes the block's lock for the calling thread, waiting at most
- * timeout_ms in all (INFINITE allowed; 0 = one try).  Returns ERROR_SUCCESS;
+ * timeout_ms in all (INFINITE allowed; 0 = one try).  OUT *self: the calling thread's owner
+ * word, which ms_lock_release takes back (0 if it could not be read).  Returns ERROR_SUCCESS;
  * ERROR_ABANDONED_WAIT_0 (held; its last owner ended without unlocking); ERROR_TIMEOUT
  * (not held); ERROR_POSSIBLE_DEADLOCK (the calling thread holds it already); or the error
  * of reading the calling thread's identity (not held). */
-DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
+DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms, uint64_t *self)
 {
     volatile LONG64 *w = &b->lock.owner;
     ULONGLONG start = GetTickCount64(), last_check = 0;
@@ -166,6 +167,7 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms)
     int early_wakes = 0;
     DWORD err = ms_thread_self(&me);
 
+    *self = me;
     if (err != ERROR_SUCCESS)
         return err;
     if (try_take(w, me, &cur))                               /* the fast path */
@@ -255,13 +257,13 @@ static void wake_one(MEMSCOPE_BLOCK *b)
     }
 }
 
-/* ms_lock_release: frees the lock if the calling thread holds it, and wakes a parked waiter
- * if there is one.  Uncontended: one compare-exchange and one plain read.
+/* ms_lock_release: frees the lock if the calling thread, whose owner word is me (from
+ * ms_lock_acquire, or ms_thread_self), holds it, and wakes a parked waiter if there is one.
+ * Uncontended: one compare-exchange and one plain read.
  * Returns ERROR_SUCCESS, or ERROR_NOT_OWNER (nothing changed). */
-DWORD ms_lock_release(MEMSCOPE_BLOCK *b)
+DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t me)
 {
-    uint64_t me;
-    if (ms_thread_self(&me) != ERROR_SUCCESS || g_held != (LONG64)me)
+    if (me == 0 || g_held != (LONG64)me)
         return ERROR_NOT_OWNER;
     g_held = 0;
     if (InterlockedCompareExchange64(&b->lock.owner, 0, (LONG64)me) != (LONG64)me)
@@ -297,14 +299,18 @@ DWORD WINAPI MemscopeLock(DWORD timeoutMs)
 {
     DWORD err;
     MEMSCOPE_BLOCK *b = ms_block(&err);
-    return b != NULL ? ms_lock_acquire(b, timeoutMs) : err;
+    uint64_t me;
+    return b != NULL ? ms_lock_acquire(b, timeoutMs, &me) : err;
 }
 
 DWORD WINAPI MemscopeUnlock(void)
 {
     DWORD err;
+    uint64_t me;
     MEMSCOPE_BLOCK *b = ms_block(&err);
-    return b != NULL ? ms_lock_release(b) : err;
+    if (b == NULL)
+        return err;
+    return ms_thread_self(&me) == ERROR_SUCCESS ? ms_lock_release(b, me) : ERROR_NOT_OWNER;
 }
 
 DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue)
@@ -313,11 +319,12 @@ DWORD WINAPI MemscopeLockedIncrement(LONGLONG *pValue)
     MEMSCOPE_BLOCK *b = ms_block(&err);
     if (b == NULL)
         return err;
-    err = ms_lock_acquire(b, INFINITE);
+    uint64_t me;
+    err = ms_lock_acquire(b, INFINITE, &me);
     if (err != ERROR_SUCCESS && err != ERROR_ABANDONED_WAIT_0)
         return err;
     LONGLONG v = ++b->locked_total;
-    ms_lock_release(b);
+    ms_lock_release(b, me);
     if (pValue != NULL)
         *pValue = v;
     return ERROR_SUCCESS;

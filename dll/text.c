@@ -54,7 +54,8 @@ DWORD ms_text_copy_out(const WCHAR *src, DWORD len, LPWSTR buf, DWORD cchBuf, DW
  * needs no repair here: the published text is whole whatever the last writer did. */
 static DWORD text_write(MEMSCOPE_BLOCK *b, const WCHAR *text, DWORD len)
 {
-    DWORD err = ms_lock_acquire(b, MEMSCOPE_WRITE_WAIT_MS);
+    uint64_t me;
+    DWORD err = ms_lock_acquire(b, MEMSCOPE_WRITE_WAIT_MS, &me);
     if (err != ERROR_SUCCESS && err != ERROR_ABANDONED_WAIT_0)
         return err;
     LONG pub = ms_load32(&b->text_pub);
@@ -63,6 +64,7 @@ static DWORD text_write(MEMSCOPE_BLOCK *b, const WCHAR *text, DWORD len)
     ms_hook_write_stage(1);
     t->len = len;
     t->writer = GetCurrentProcessId();
+    /* Two halves only so that the test build can stop a writer half way (stage 2). */
     memcpy(t->text, text, len / 2 * sizeof(WCHAR));
     ms_hook_write_stage(2);
     memcpy(t->text + len / 2, text + len / 2, (len - len / 2) * sizeof(WCHAR));
@@ -72,7 +74,7 @@ static DWORD text_write(MEMSCOPE_BLOCK *b, const WCHAR *text, DWORD len)
      * text_pub sees the whole text before it. */
     InterlockedExchange(&b->text_pub, (LONG)(((ULONG)pub & ~1ul) + 2ul) | target);
     ms_hook_write_stage(4);
-    ms_lock_release(b);
+    ms_lock_release(b, me);
     ms_notify_signal();                         /* after the release: watchers read it */
     return ERROR_SUCCESS;
 }
@@ -120,13 +122,14 @@ static DWORD text_read(MEMSCOPE_BLOCK *b, WCHAR *snap, DWORD *len)
             return ERROR_SUCCESS;
     /* Copy under the lock, where nothing is published (ERROR_POSSIBLE_DEADLOCK: this
      * thread holds it already, which serves as well). */
-    DWORD err = ms_lock_acquire(b, MEMSCOPE_WRITE_WAIT_MS);
+    uint64_t me;
+    DWORD err = ms_lock_acquire(b, MEMSCOPE_WRITE_WAIT_MS, &me);
     BOOL mine = err == ERROR_SUCCESS || err == ERROR_ABANDONED_WAIT_0;
     if (!mine && err != ERROR_POSSIBLE_DEADLOCK)
         return err;
     copy_published(b, snap, len);
     if (mine)
-        ms_lock_release(b);
+        ms_lock_release(b, me);
     return ERROR_SUCCESS;
 }
 
