@@ -29,7 +29,9 @@ typedef struct bench_region {
     int64_t wait_counts[BENCH_MAX_WORKERS]; /* counts waiter i spent inside lock calls */
     int64_t cpu_100ns[BENCH_MAX_WORKERS];   /* its user+kernel CPU over its loop, from
                                                GetProcessTimes (100 ns units) */
-    int64_t cpu_ns[BENCH_MAX_WORKERS];      /* the same from Linux (ns), -1 if unknown */
+    int64_t cpu_ns[BENCH_MAX_WORKERS];      /* the same from Linux (ns), -1 if unknown,
+                                               less the clock's own cost (probe_ns) */
+    int64_t probe_ns[BENCH_MAX_WORKERS];    /* what one reading of that clock costs (ns) */
     int64_t server_ns;              /* wineserver's CPU during the holder's run (ns), -1 if
                                        unknown */
     char linux_why[256];            /* why a child could not read a Linux CPU clock */

@@ -11,24 +11,32 @@
  *   from the caller's own word back to 0, so only the holder can release (anyone else,
  *   another thread of the same process included, gets ERROR_NOT_OWNER), and a holder that
  *   asks again is told ERROR_POSSIBLE_DEADLOCK instead of waiting for itself;
- * - under contention a waiter backs off in three stages, each leaving more to the holder:
- *   it spins a few microseconds reading (not writing) the owner word, yields its core for
- *   50 us, then sleeps 1 ms between tries for up to 5 ms (MS_LOCK_POLL_MS).  Only then does
- *   it park on a named auto-reset event ("<name>.lock", opened at the first park, not in
- *   DllMain), which the releaser must set.  Why not park at once: under Wine a park costs
- *   two wineserver round trips (the wait, and the releaser's SetEvent: 30-45 us each), and
- *   the releaser pays its share on the lock's critical path; a sleeping poller costs the
- *   releaser nothing and leaves it the core and the cache line.  Why park at all: a waiter
- *   behind a holder that keeps the lock for long then burns no CPU, and is woken at once;
- * - `waiters` counts the parked waiters.  A waiter adds itself *before* its last try and
- *   its wait; a releaser that finds the count above 0 takes one off and sets the event,
- *   so an unlock that nobody waits for pays no SetEvent, and no wake-up is lost (both
- *   sides are full barriers).  A waiter whose wait times out takes itself off.  A waiter
- *   killed while parked is taken off by the next release, at the price of one SetEvent
- *   for nobody: the count never stays wrong;
+ * - a waiter spins a moment (MS_LOCK_SPINS reads of the owner word, taking only a lock
+ *   still free at the second look, so a holder that takes it back at once keeps it), then
+ *   sleeps 1 ms between tries for as long as the lock changes hands (its count of
+ *   acquisitions moves): a lock passed around quickly is soon free, and a waiter that
+ *   sleeps costs the releasers nothing and leaves them the core and the cache line.  Once a
+ *   sleep sees no change (the holder keeps the lock), the waiter parks on a named
+ *   auto-reset event ("<name>.lock", opened at the first park, not in DllMain), and burns
+ *   no CPU until a releaser sets it;
+ * - `waiters` counts the parked waiters, so an unlock that nobody waits for pays no
+ *   SetEvent (under Wine a wineserver round trip, 30-45 us).  A waiter adds itself (and
+ *   bumps `parks`) *before* its last try and its wait.  A releaser that finds the count
+ *   above 0 takes one off and sets the event *before* it lets go: the woken waiter finds
+ *   the lock still held, gives the releaser a moment (MS_LOCK_GRACE_US) to let go or take
+ *   it back, and parks again if it was taken back; so a holder that unlocks and locks again
+ *   keeps the lock, instead of handing it to a waiter woken while its own SetEvent runs (a
+ *   convoy: one wake-up per hand-over).  No wake-up is lost: a releaser that finds the
+ *   count 0 checks it again after letting go (both sides are full barriers), and one that
+ *   woke a waiter first checks `parks` after letting go and wakes another if anyone parked
+ *   in between.  A waiter woken after the lock changed hands many times goes back to
+ *   sleeping 1 ms at a time (the lock is busy, not held).  A waiter whose wait times out
+ *   takes itself off.  A waiter killed while parked is taken off by the next release, at
+ *   the price of one SetEvent for nobody: the count never stays wrong;
  * - the owner's liveness is checked by elapsed time (the first time a waiter parks, then
- *   every MS_LOCK_CHECK_MS), never by the wait's result: an event that wakes too often (a
- *   squatter's manual-reset event under our name) or never cannot stop the check;
+ *   every MS_LOCK_CHECK_MS, sleeping or parked), never by the wait's result or by the
+ *   count of acquisitions: an event that wakes too often (a squatter's manual-reset event
+ *   under our name) or never, or a count that someone keeps moving, cannot stop the check;
  * - a dead owner (its thread ended, its process died, or its id now names another thread)
  *   is swapped for the waiter's own word, which is told ERROR_ABANDONED_WAIT_0, the way
  *   WaitForSingleObject says WAIT_ABANDONED.  A process that unloads the DLL or exits while
@@ -42,13 +50,19 @@
  */
 #include "internal.h"
 
-#define MS_LOCK_SPINS       200  /* busy reads first (a few us of `pause`): a holder keeps it
-                                    ~100 ns, so a contended lock often changes hands here */
-#define MS_LOCK_YIELD_US    50   /* then tries that give the core away (SwitchToThread): on a
-                                    busy machine the holder may be waiting for a core */
-#define MS_LOCK_POLL_MS     5    /* then Sleep(1) between tries, for up to 5 ms of waiting:
-                                    the waiter leaves the core and the cache line to the
-                                    holder, and the releaser pays nothing to wake it */
+#define MS_LOCK_SPINS       32   /* reads of the owner word before sleeping: a holder keeps it
+                                    ~100 ns, so a lock taken by chance is often free within
+                                    this (a few us of `pause`) */
+#define MS_LOCK_STILL_POLLS 1    /* 1 ms sleeps in a row that saw the lock not change hands
+                                    before a waiter parks (on Windows a Sleep(1) lasts up to
+                                    a timer tick, 15.6 ms by default) */
+#define MS_LOCK_BUSY        4    /* a woken waiter that finds the lock taken more times than
+                                    this since it parked goes back to sleeping 1 ms at a
+                                    time: the lock is busy, and a parked waiter makes every
+                                    release pay a SetEvent */
+#define MS_LOCK_GRACE_US    50   /* how long a woken waiter yields to the releaser that woke
+                                    it (still holding the lock) to let go and take it back,
+                                    before it tries */
 #define MS_LOCK_CHECK_MS    250  /* how often a parked waiter checks the owner's liveness:
                                     a check is four system calls (OpenThread, a zero wait,
                                     GetThreadTimes, CloseHandle), which a waiter behind a
@@ -56,8 +70,9 @@
                                     owner is still taken over well within a second */
 #define MS_LOCK_NOEVENT_MS  50   /* without a usable event a waiter sleeps this long between
                                     tries (the status text says "polls every 50 ms") */
-#define MS_LOCK_EARLY_WAKES 8    /* wake-ups in a row that find the lock still held before a
-                                    waiter stops trusting the event and sleeps instead */
+#define MS_LOCK_EARLY_WAKES 8    /* wake-ups in a row after which the lock has not moved
+                                    within MS_LOCK_GRACE_US before a waiter stops trusting
+                                    the event and sleeps instead */
 
 static HANDLE g_event;           /* the lock's event, once opened (g_event_once) */
 static DWORD g_event_err;        /* why it could not be used, or ERROR_SUCCESS */
@@ -152,6 +167,138 @@ static BOOL unpark_one(volatile LONG *parked)
     return FALSE;
 }
 
+/* A wait in progress (ms_lock_acquire's slow path). */
+typedef struct ms_wait {
+    MEMSCOPE_BLOCK *b;
+    uint64_t me;                /* the waiting thread's owner word */
+    DWORD timeout_ms;           /* INFINITE, or how long the whole wait may take */
+    ULONGLONG start;            /* GetTickCount64 when it began */
+    ULONGLONG last_check;       /* when the owner's liveness was last checked */
+    BOOL parked;                /* parked at least once (the first park checks at once) */
+    int early_wakes;            /* wake-ups in a row that found the lock as it was */
+} ms_wait;
+
+#define MS_GO_ON ((DWORD)-1)    /* a stage's result: neither taken nor timed out */
+
+/* Ends the wait if it must: takes the lock over if its owner is dead (checked when
+ * `now_too`, and every MS_LOCK_CHECK_MS), or says the timeout is up.  Returns
+ * ERROR_ABANDONED_WAIT_0 (taken), ERROR_TIMEOUT, or MS_GO_ON. */
+static DWORD check_wait(ms_wait *x, BOOL now_too)
+{
+    ULONGLONG now = GetTickCount64();
+    if (now_too || now - x->last_check >= MS_LOCK_CHECK_MS) {
+        x->last_check = now;
+        if (take_over(&x->b->lock.owner, x->me, ms_load64(&x->b->lock.owner)))
+            return taken(x->b, x->me, TRUE);
+    }
+    if (x->timeout_ms != INFINITE && now - x->start >= x->timeout_ms)
+        return ERROR_TIMEOUT;
+    return MS_GO_ON;
+}
+
+static uint64_t progress(MEMSCOPE_BLOCK *b)
+{
+    return (uint64_t)ms_load64(&b->lock.acquisitions);
+}
+
+/* Tries, then sleeps 1 ms, for as long as the lock changes hands between tries (its count
+ * of acquisitions moves): a lock passed around quickly is soon free, and a waiter that
+ * sleeps costs the releaser nothing.  Returns MS_GO_ON after MS_LOCK_STILL_POLLS sleeps in
+ * a row that saw no change (the holder keeps it: time to park), or the wait's result. */
+static DWORD poll(ms_wait *x)
+{
+    volatile LONG64 *w = &x->b->lock.owner;
+    uint64_t seen = progress(x->b);
+    LONG64 cur;
+    for (int still = 0;;) {
+        if (looks_free(w) && try_take(w, x->me, &cur))
+            return taken(x->b, x->me, cur != 0);
+        DWORD r = check_wait(x, FALSE);
+        if (r != MS_GO_ON || still >= MS_LOCK_STILL_POLLS)
+            return r;
+        Sleep(1);
+        uint64_t n = progress(x->b);
+        still = n == seen ? still + 1 : 0;
+        seen = n;
+    }
+}
+
+/* Woken: yields to the releaser, which sets the event before it lets go, for up to
+ * MS_LOCK_GRACE_US or until the lock is taken again: a releaser that locks again at once
+ * keeps the lock, and only a lock still free after that is worth trying.  Returns TRUE if
+ * the lock moved from what the waiter saw when it parked (owner word `owner`, count of
+ * acquisitions `seen`). */
+static BOOL settle(MEMSCOPE_BLOCK *b, LONG64 owner, uint64_t seen)
+{
+    LARGE_INTEGER freq, t0, t;
+    QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t0);
+    for (;;) {
+        LONG64 now = ms_load64(&b->lock.owner);
+        BOOL moved = now != owner || progress(b) != seen;
+        if (moved && now != 0 && now != (LONG64)MEMSCOPE_LOCK_ABANDONED)
+            return TRUE;                                     /* taken again */
+        QueryPerformanceCounter(&t);
+        if ((t.QuadPart - t0.QuadPart) * 1000000 >= MS_LOCK_GRACE_US * freq.QuadPart)
+            return moved;
+        SwitchToThread();
+    }
+}
+
+/* Sleeps on the lock's event until a releaser wakes it (the event opened at the first
+ * park), then tries again, and parks again if the lock is held.  Returns MS_GO_ON after a
+ * wake-up that found the lock busy (sleep 1 ms at a time again), or the wait's result. */
+static DWORD park(ms_wait *x)
+{
+    MEMSCOPE_BLOCK *b = x->b;
+    volatile LONG64 *w = &b->lock.owner;
+    LONG64 cur;
+    for (;;) {
+        HANDLE ev = x->early_wakes < MS_LOCK_EARLY_WAKES ? lock_event() : NULL;
+        /* Count ourselves parked *before* the last try: a release that follows a failed
+         * try sees the count (both are full barriers) and sets the event. */
+        if (ev != NULL) {
+            InterlockedIncrement(&b->lock.waiters);
+            InterlockedIncrement(&b->lock.parks);
+        }
+        DWORD r = try_take(w, x->me, &cur) ? taken(b, x->me, cur != 0)
+                                           : check_wait(x, !x->parked);
+        x->parked = TRUE;
+        if (r != MS_GO_ON) {
+            if (ev != NULL)
+                unpark_one(&b->lock.waiters);
+            return r;
+        }
+        DWORD slice = ev != NULL ? MS_LOCK_CHECK_MS : MS_LOCK_NOEVENT_MS;
+        ULONGLONG waited = GetTickCount64() - x->start;
+        if (x->timeout_ms != INFINITE && x->timeout_ms - waited < slice)
+            slice = (DWORD)(x->timeout_ms - waited);
+        if (ev == NULL) {
+            Sleep(slice);
+            continue;
+        }
+        LONG64 owner = ms_load64(w);
+        uint64_t seen = progress(b);
+        DWORD wr = WaitForSingleObject(ev, slice);
+        if (wr == WAIT_OBJECT_0) {
+            /* A releaser took us off the count and set the event before letting go, or
+             * someone set it for nothing (a squatter's manual-reset event under our name).
+             * A wake-up after which the lock does not move is early, and a few in a row
+             * make us give the event up for plain sleeps.  Taken again a few times since
+             * we parked: its holders keep it long, park again; many times: it is busy. */
+            x->early_wakes = settle(b, owner, seen) ? 0 : x->early_wakes + 1;
+            if (!looks_free(w) && progress(b) - seen > MS_LOCK_BUSY)
+                return MS_GO_ON;
+        } else {
+            if (wr == WAIT_FAILED)
+                ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
+            unpark_one(&b->lock.waiters);   /* nobody took us off: we do */
+        }
+    }
+}
+
+static DWORD wait_for_lock(MEMSCOPE_BLOCK *b, DWORD timeout_ms, uint64_t me);
+
 /* ms_lock_acquire: takes the block's lock for the calling thread, waiting at most
  * timeout_ms in all (INFINITE allowed; 0 = one try).  OUT *self: the calling thread's owner
  * word, which ms_lock_release takes back (0 if it could not be read).  Returns ERROR_SUCCESS;
@@ -161,10 +308,8 @@ static BOOL unpark_one(volatile LONG *parked)
 DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms, uint64_t *self)
 {
     volatile LONG64 *w = &b->lock.owner;
-    ULONGLONG start = GetTickCount64(), last_check = 0;
     uint64_t me;
     LONG64 cur;
-    int early_wakes = 0;
     DWORD err = ms_thread_self(&me);
 
     *self = me;
@@ -176,100 +321,67 @@ DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms, uint64_t *self)
         return ERROR_POSSIBLE_DEADLOCK;
     if (timeout_ms == 0)                                     /* one try, no mark */
         return take_over(w, me, cur) ? taken(b, me, TRUE) : ERROR_TIMEOUT;
+    return wait_for_lock(b, timeout_ms, me);
+}
 
+/* The slow path of ms_lock_acquire (same results): spin, poll, park.  Out of line, so that
+ * the fast path saves no registers and sets up no frame for it. */
+static __attribute__((noinline)) DWORD wait_for_lock(MEMSCOPE_BLOCK *b, DWORD timeout_ms,
+                                                     uint64_t me)
+{
+    volatile LONG64 *w = &b->lock.owner;
+    LONG64 cur;
+    /* A lock its holder takes back at once is left to it: only one still free a moment
+     * later is worth taking (stealing it would move the cache line to this core and back). */
     for (int i = 0; i < MS_LOCK_SPINS; i++) {
+        YieldProcessor();
+        if (!looks_free(w))
+            continue;
         YieldProcessor();
         if (looks_free(w) && try_take(w, me, &cur))
             return taken(b, me, cur != 0);
     }
-    LARGE_INTEGER freq, t0, t;
-    QueryPerformanceFrequency(&freq);
-    QueryPerformanceCounter(&t0);
-    do {
-        SwitchToThread();
-        if (looks_free(w) && try_take(w, me, &cur))
-            return taken(b, me, cur != 0);
-        QueryPerformanceCounter(&t);
-    } while ((t.QuadPart - t0.QuadPart) * 1000000 < MS_LOCK_YIELD_US * freq.QuadPart);
+    ms_wait x = { .b = b, .me = me, .timeout_ms = timeout_ms, .start = GetTickCount64() };
+    x.last_check = x.start;
     for (;;) {
-        ULONGLONG waited = GetTickCount64() - start;
-        if (waited >= MS_LOCK_POLL_MS || (timeout_ms != INFINITE && waited >= timeout_ms))
-            break;
-        Sleep(1);
-        if (looks_free(w) && try_take(w, me, &cur))
-            return taken(b, me, cur != 0);
-    }
-
-    for (;;) {
-        HANDLE ev = early_wakes < MS_LOCK_EARLY_WAKES ? lock_event() : NULL;
-        /* Count ourselves parked *before* the last try: a release that follows a failed
-         * try sees the count (both are full barriers) and sets the event. */
-        if (ev != NULL)
-            InterlockedIncrement(&b->lock.waiters);
-        if (try_take(w, me, &cur)) {
-            if (ev != NULL)
-                unpark_one(&b->lock.waiters);
-            return taken(b, me, cur != 0);
-        }
-        ULONGLONG now = GetTickCount64();
-        DWORD verdict = ERROR_SUCCESS;
-        if (last_check == 0 || now - last_check >= MS_LOCK_CHECK_MS) {
-            last_check = now;
-            if (take_over(w, me, cur))
-                verdict = ERROR_ABANDONED_WAIT_0;
-        }
-        ULONGLONG waited = now - start;
-        if (verdict == ERROR_SUCCESS && timeout_ms != INFINITE && waited >= timeout_ms)
-            verdict = ERROR_TIMEOUT;
-        if (verdict != ERROR_SUCCESS) {
-            if (ev != NULL)
-                unpark_one(&b->lock.waiters);
-            return verdict == ERROR_ABANDONED_WAIT_0 ? taken(b, me, TRUE) : verdict;
-        }
-        DWORD slice = ev != NULL ? MS_LOCK_CHECK_MS : MS_LOCK_NOEVENT_MS;
-        if (timeout_ms != INFINITE && timeout_ms - waited < slice)
-            slice = (DWORD)(timeout_ms - waited);
-        if (ev == NULL) {
-            Sleep(slice);
-            continue;
-        }
-        DWORD wr = WaitForSingleObject(ev, slice);
-        if (wr == WAIT_OBJECT_0) {
-            /* A releaser took us off the count.  Woken, yet still held: count it, so an
-             * event that wakes us for nothing (a squatter's manual-reset event) is soon
-             * given up for plain sleeps. */
-            early_wakes = looks_free(w) ? 0 : early_wakes + 1;
-        } else {
-            if (wr == WAIT_FAILED)
-                ms_log_win32("lock-wait", "WaitForSingleObject", GetLastError());
-            unpark_one(&b->lock.waiters);   /* nobody took us off: we do */
-        }
+        DWORD r = poll(&x);
+        if (r == MS_GO_ON)
+            r = park(&x);
+        if (r != MS_GO_ON)
+            return r;
     }
 }
 
-/* Wakes one parked waiter, if any: takes it off the count and sets the event. */
-static void wake_one(MEMSCOPE_BLOCK *b)
+/* Wakes one parked waiter, if any: takes it off the count and sets the event.  Returns
+ * TRUE if it took one off. */
+static BOOL wake_one(MEMSCOPE_BLOCK *b)
 {
-    if (unpark_one(&b->lock.waiters)) {
-        HANDLE ev = lock_event();
-        if (ev != NULL && !SetEvent(ev))
-            ms_log_win32("lock-release", "SetEvent", GetLastError());
-    }
+    if (!unpark_one(&b->lock.waiters))
+        return FALSE;
+    HANDLE ev = lock_event();
+    if (ev != NULL && !SetEvent(ev))
+        ms_log_win32("lock-release", "SetEvent", GetLastError());
+    return TRUE;
 }
 
 /* ms_lock_release: frees the lock if the calling thread, whose owner word is me (from
- * ms_lock_acquire, or ms_thread_self), holds it, and wakes a parked waiter if there is one.
- * Uncontended: one compare-exchange and one plain read.
- * Returns ERROR_SUCCESS, or ERROR_NOT_OWNER (nothing changed). */
+ * ms_lock_acquire, or ms_thread_self), holds it, and wakes a parked waiter if there is one
+ * (before letting go: see the top of this file).  Uncontended: two plain reads and one
+ * compare-exchange.  Returns ERROR_SUCCESS, or ERROR_NOT_OWNER (nothing changed). */
 DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t me)
 {
     if (me == 0 || g_held != (LONG64)me)
         return ERROR_NOT_OWNER;
+    LONG parks = ms_load32(&b->lock.parks);
+    BOOL woke = ms_load32(&b->lock.waiters) > 0 && wake_one(b);
     g_held = 0;
     if (InterlockedCompareExchange64(&b->lock.owner, 0, (LONG64)me) != (LONG64)me)
         return ERROR_NOT_OWNER;          /* taken from us: we were judged dead (never, while
                                             we live: liveness answers "alive" when unsure) */
-    wake_one(b);
+    /* The compare-exchange is a full barrier: a waiter whose try failed before it has
+     * counted itself, and shows here. */
+    if ((!woke || ms_load32(&b->lock.parks) != parks) && ms_load32(&b->lock.waiters) > 0)
+        wake_one(b);
     return ERROR_SUCCESS;
 }
 

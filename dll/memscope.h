@@ -65,7 +65,7 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------
- * The shared block, byte by byte (layout version 2).  Little-endian, the same on i686 and
+ * The shared block, byte by byte (layout version 3).  Little-endian, the same on i686 and
  * x86_64: fixed-width fields only, explicit padding, every offset pinned below.  It holds
  * offsets and plain values only, never a pointer or a handle: those mean nothing in
  * another process.  A "foreign reader" that maps the block by name with nothing but this
@@ -88,7 +88,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 #define MEMSCOPE_MAGIC          0x5043534Du /* "MSCP" in memory order */
-#define MEMSCOPE_LAYOUT_VERSION 2u
+#define MEMSCOPE_LAYOUT_VERSION 3u
 #define MEMSCOPE_BLOCK_SIZE     32768u      /* eight 4 KiB pages */
 #define MEMSCOPE_TEXT_CAPACITY  2048u       /* WCHARs in a text buffer, NUL included */
 #define MEMSCOPE_TEXT_MAX       (MEMSCOPE_TEXT_CAPACITY - 1u) /* longest text, in WCHARs */
@@ -141,8 +141,12 @@ typedef struct MEMSCOPE_LOCK {
     LONG     waiters;        /*  8 [atomic] threads parked on the lock's named event (a
                                 releaser takes one off and wakes it: see dll/lock.c) */
     LONG     abandoned;      /* 12 [lock] times the lock was taken over from a dead owner */
-    uint64_t acquisitions;   /* 16 [lock] times the lock was acquired */
-    uint8_t  reserved[40];   /* 24 zero; pads the lock to its own 64-byte cache line */
+    uint64_t acquisitions;   /* 16 [lock] times the lock was acquired (waiters read it, racily,
+                                to see whether the lock changes hands) */
+    LONG     parks;          /* 24 [atomic] times a waiter parked, wrapping (a releaser that
+                                woke a waiter before letting go checks it for any that
+                                parked meanwhile) */
+    uint8_t  reserved[36];   /* 28 zero; pads the lock to its own 64-byte cache line */
 } MEMSCOPE_LOCK;
 
 /* One of the two text buffers.  A writer fills the buffer that is not published, then
@@ -202,6 +206,8 @@ MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, owner, 0);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, waiters, 8);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, abandoned, 12);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, acquisitions, 16);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, parks, 24);
+MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_LOCK, reserved, 28);
 _Static_assert(sizeof(MEMSCOPE_LOCK) == 64, "MEMSCOPE_LOCK is 64 bytes");
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_TEXTBUF, len, 0);
 MEMSCOPE_ASSERT_OFFSET(MEMSCOPE_TEXTBUF, writer, 4);

@@ -16,7 +16,7 @@
 #define MS_V_OFF_TEXT0_LEN 320u     /* texts[0].len */
 #define MS_V_OFF_TEXT1_LEN 4480u    /* texts[1].len */
 #define MS_V_MAGIC         0x5043534Du
-#define MS_V_VERSION       2u
+#define MS_V_VERSION       3u
 #define MS_V_BLOCK_SIZE    32768u
 #define MS_V_TEXT_MAX      2047u
 

@@ -50,7 +50,7 @@ START_TEST(test_foreign_reader_reads_what_a_child_set)
     DWORD rc = mst_finish(&reader);
     mst_gate_finish(&gate);
     ck_assert_msg(rc == 0, "foreign_reader exited %lu:\n%s", (unsigned long)rc, reader.text);
-    snprintf(want, sizeof want, "layout 2, 32768 bytes, created by pid %lu",
+    snprintf(want, sizeof want, "layout 3, 32768 bytes, created by pid %lu",
              (unsigned long)setter.pid);
     ck_assert_msg(strstr(reader.text, want) != NULL, "no '%s' in:\n%s", want, reader.text);
     snprintf(want, sizeof want, "text \"read-by-a-stranger\" (buffer 1, written by pid %lu)",
@@ -75,7 +75,7 @@ START_TEST(test_foreign_reader_refuses_what_is_not_a_block)
     DWORD rc = mst_finish(&reader);
     CloseHandle(input);
     ck_assert_uint_eq(mst_finish(&writer), 0);
-    ck_assert_msg(rc == 1 && strstr(reader.text, "is not a memscope block of layout 2 (4096 "
+    ck_assert_msg(rc == 1 && strstr(reader.text, "is not a memscope block of layout 3 (4096 "
                                     "bytes committed") != NULL,
                   "level 0's mapping was not refused (exit %lu):\n%s", (unsigned long)rc,
                   reader.text);
