@@ -48,6 +48,12 @@
 #define IDS_ERR_HOLD_ARG        136
 #define IDS_ERR_UNKNOWN         137
 #define IDS_ERR_LANG            138
+#define IDS_ERR_OPTION          139
+#define IDS_ERR_NO_TEXT         140
+#define IDS_INFO_ATTACHED_TO    141
+#define IDS_INFO_CREATED_HERE   142
+#define IDS_INFO_OPENED         143
+#define IDS_INFO_OWNER_UNKNOWN  144
 
 /* watch.c */
 #define IDS_WATCH_TITLE         200
@@ -149,6 +155,7 @@
 #define IDS_SUP_DIED                    369
 #define IDS_SUP_TOO_LONG                370
 #define IDS_SUP_ANSWERED                371
+#define IDS_TOUR_ERR_OPTION             387
 
 /* the tour: the steps (host/tour/stepN_*.c) and steps.h */
 #define IDS_TOUR_SAME_TAIL              390
