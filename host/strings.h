@@ -1,7 +1,8 @@
 /*
  * strings.h: the ids of memscope.exe's string tables (host/strings.rc, one STRINGTABLE per
  * language).  Grouped by hundreds: 100 the CLI (memscope.c), 200 watch (watch.c), 300 the
- * tour's driver and text renderer, 1000 + 100*N step N of the tour.  An id is never reused
+ * tour's driver and text renderer, 1000 + 100*N step N of the tour (in a step, from 20
+ * the words of data its tables show: obs_word in host/tour/obs.h).  An id is never reused
  * for another sentence: a translation left behind would say the wrong thing.
  * Included by C (through msg.h) and by windres (through strings.rc).
  */
@@ -115,6 +116,11 @@
 #define IDS_COL_WHAT_IT_DID              337
 #define IDS_COL_ABSENT_TOUR              338
 #define IDS_COL_ABSENT_EVERY             339
+/* the tour: words of data in table cells (obs_word): JSON keeps the English value */
+#define IDS_CELL_CREATED                 340
+#define IDS_CELL_LOST                    341
+#define IDS_CELL_NOTHING                 342
+#define IDS_CELL_ERROR_N                 343
 /* the "why" steps (9-11) */
 #define IDS_COL_DLL                      372
 #define IDS_COL_WRITES                   373
@@ -168,6 +174,9 @@
 #define IDS_S1_V_INCONCLUSIVE_4         1104
 #define IDS_S1_V_HOLDS_5                1105
 #define IDS_S1_V_FAILS_6                1106
+#define IDS_S1_W_OWNERS_20              1120
+#define IDS_S1_W_ITS_OWN_21             1121
+#define IDS_S1_W_OTHER_22               1122
 #define IDS_S2_CLAIM                    1201
 #define IDS_S2_TITLE_TEXTS_2            1202
 #define IDS_S2_NOTE_3                   1203
@@ -202,6 +211,9 @@
 #define IDS_S5_V_HOLDS_6                1506
 #define IDS_S5_V_FAILS_7                1507
 #define IDS_S5_TAIL_20                  1520
+#define IDS_S5_W_TOURS_BLOCK_21         1521
+#define IDS_S5_W_OWN_BLOCK_22           1522
+#define IDS_S5_W_OTHER_MEMORY_23        1523
 #define IDS_S6_TITLE_FILE_EVENTS_1      1601
 #define IDS_S6_TITLE_FILE_2             1602
 #define IDS_S6_NOTE_3                   1603
@@ -225,6 +237,20 @@
 #define IDS_S6_NOT_GONE_29              1629
 #define IDS_S6_CREATED_30               1630
 #define IDS_S6_FILE_SHORT_31            1631
+#define IDS_S6_W_HOLDER_40              1640
+#define IDS_S6_W_CHILD_41               1641
+#define IDS_S6_W_READER_42              1642
+#define IDS_S6_W_TOUR_43                1643
+#define IDS_S6_W_NEW_CHILD_44           1644
+#define IDS_S6_W_MAP_WRITE_45           1645
+#define IDS_S6_W_READ_NOT_FLUSHED_46    1646
+#define IDS_S6_W_UNMAP_CLOSE_47         1647
+#define IDS_S6_W_READ_NO_VIEW_48        1648
+#define IDS_S6_W_OPEN_MAP_READ_49       1649
+#define IDS_S6_W_EXIT_50                1650
+#define IDS_S6_W_OPEN_BY_NAME_51        1651
+#define IDS_S6_W_START_READ_52          1652
+#define IDS_S6_W_EXITED_53              1653
 #define IDS_S7_CLAIM                    1701
 #define IDS_S7_TITLE_ROUNDS_2           1702
 #define IDS_S7_NOTE_3                   1703
@@ -232,6 +258,11 @@
 #define IDS_S7_V_HOLDS_5                1705
 #define IDS_S7_V_HOLDS_6                1706
 #define IDS_S7_V_FAILS_7                1707
+#define IDS_S7_W_RACY_20                1720
+#define IDS_S7_W_ATOMIC_21              1721
+#define IDS_S7_W_LOCKED_22              1722
+#define IDS_S7_W_READ_ADD_WRITE_23      1723
+#define IDS_S7_W_BLOCK_LOCK_24          1724
 #define IDS_S8_CLAIM                    1801
 #define IDS_S8_TITLE_IMAGE_2            1802
 #define IDS_S8_NOTE_3                   1803
