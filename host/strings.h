@@ -121,6 +121,7 @@
 #define IDS_CELL_LOST                    341
 #define IDS_CELL_NOTHING                 342
 #define IDS_CELL_ERROR_N                 343
+#define IDS_WHY_LEVEL0                   344
 /* the "why" steps (9-11) */
 #define IDS_COL_DLL                      372
 #define IDS_COL_WRITES                   373
@@ -271,5 +272,43 @@
 #define IDS_S8_V_INCONCLUSIVE_6         1806
 #define IDS_S8_V_HOLDS_7                1807
 #define IDS_S8_V_FAILS_8                1808
+#define IDS_S9_CLAIM                    1901
+#define IDS_S9_TITLE_ROUNDS_2           1902
+#define IDS_S9_NOTE_3                   1903
+#define IDS_S9_V_INCONCLUSIVE_4         1904
+#define IDS_S9_V_FAILS_5                1905
+#define IDS_S9_V_INCONCLUSIVE_6         1906
+#define IDS_S9_V_HOLDS_7                1907
+#define IDS_S9_V_HOLDS_8                1908
+#define IDS_S9_W_NO_LOCK_20             1920
+#define IDS_S9_W_LOCK_BUFFERS_21        1921
+#define IDS_S10_CLAIM                   2001
+#define IDS_S10_TITLE_LOCKS_2           2002
+#define IDS_S10_NOTE_3                  2003
+#define IDS_S10_V_INCONCLUSIVE_4        2004
+#define IDS_S10_V_HOLDS_5               2005
+#define IDS_S10_V_FAILS_6               2006
+#define IDS_S10_W_SPIN_20               2020
+#define IDS_S10_W_MUTEX_21              2021
+#define IDS_S10_W_LOCK_22               2022
+#define IDS_S10_W_STILL_HELD_23         2023
+#define IDS_S10_W_HANDED_ON_24          2024
+#define IDS_S10_W_FREE_25               2025
+#define IDS_S11_CLAIM                   2101
+#define IDS_S11_TITLE_SQUATTERS_2       2102
+#define IDS_S11_NOTE_3                  2103
+#define IDS_S11_V_HOLDS_4               2104
+#define IDS_S11_V_FAILS_5               2105
+#define IDS_S11_SAID_READ_6             2106
+#define IDS_S11_SAID_ERR_7              2107
+#define IDS_S11_W_SMALL_20              2120
+#define IDS_S11_W_FORGED_21             2121
+#define IDS_S11_W_READONLY_22           2122
+#define IDS_S11_W_ON_SMALL_23           2123
+#define IDS_S11_W_ON_FORGED_24          2124
+#define IDS_S11_W_ON_READONLY_25        2125
+#define IDS_S11_W_USED_26               2126
+#define IDS_S11_W_NOT_RUN_27            2127
+#define IDS_S11_W_DIED_28               2128
 
 #endif
