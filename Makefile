@@ -116,7 +116,7 @@ $(B)/version.h: Makefile | $(B)
 $(B)/obj/dll/memscope.res.o: dll/memscope.rc $(B)/version.h | $(B)/obj/dll
 	$(WINDRES) -I$(B) $< -o $@
 
-$(B)/obj/memscope-exe.res.o: host/memscope.rc host/strings.rc host/strings.h $(B)/version.h | $(B)
+$(B)/obj/memscope-exe.res.o: host/memscope.rc host/strings.rc host/strings.h $(B)/version.h | $(B)/obj
 	$(WINDRES) -I$(B) $< -o $@
 
 $(B)/memscope.dll: $(DLL_OBJ) $(B)/obj/dll/memscope.res.o $(B)/memscope.def
@@ -191,7 +191,7 @@ $(CHECK_DIR)/lib/libcheck.a:
 	@echo "make: Check for $(TRIPLET) is missing: running scripts/install-deps.sh $(ARCH)"
 	scripts/install-deps.sh $(ARCH)
 
-$(B) $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj: | toolchain
+$(B) $(B)/obj $(B)/obj/dll $(B)/obj/tests $(B)/hooks/obj: | toolchain
 	mkdir -p $@
 
 # Static checks of the built DLL that need no Wine: exports undecorated, no runtime DLL

@@ -226,10 +226,23 @@ static int cmd_info(void)
         return host_fail("MemscopeGetInfo", err);
     MemscopeStatusText(status, 512, NULL);
     MemscopeImageCounters(&global, &section);
-    char name8[3 * (MEMSCOPE_NAME_MAX + 1)], status8[3 * 512];
+    char name8[3 * (MEMSCOPE_NAME_MAX + 1)];
     printf(msg(IDS_INFO_PID), (unsigned long)info.pid);
     printf(msg(IDS_INFO_BLOCK), msg_utf8(info.name, name8, sizeof name8));
-    printf(msg(IDS_INFO_STATUS), msg_utf8(status, status8, sizeof status8));
+    if (info.status == ERROR_SUCCESS) {
+        /* The DLL's status text is English (MemscopeStatusText); attached, the host says it
+         * in its own words from MEMSCOPE_INFO, the same words in English.  "owner not
+         * reported" is known only to that text. */
+        char line[3 * 512];
+        snprintf(line, sizeof line, msg(IDS_INFO_ATTACHED_TO), name8,
+                 msg(info.createdHere ? IDS_INFO_CREATED_HERE : IDS_INFO_OPENED),
+                 (unsigned long)info.creatorPid,
+                 wcsstr(status, L"; owner not reported") ? msg(IDS_INFO_OWNER_UNKNOWN) : "");
+        printf(msg(IDS_INFO_STATUS), line);
+    } else {        /* which call failed, or why the block was refused: the DLL's words */
+        char status8[3 * 512];
+        printf(msg(IDS_INFO_STATUS), msg_utf8(status, status8, sizeof status8));
+    }
     printf(msg(IDS_INFO_VIEW), info.view, (unsigned long)info.cbView);
     printf(msg(IDS_INFO_CREATOR), (unsigned long)info.creatorPid,
            info.createdHere ? msg(IDS_INFO_THIS_PROCESS) : "");
@@ -341,6 +354,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
 
     /* '+': stop at the command, so argv indices match the wide argument vector below. */
+    opterr = 0;     /* getopt's own complaint is English: ours is IDS_ERR_OPTION */
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         switch (c) {
         case 'H':
@@ -359,6 +373,7 @@ int main(int argc, char **argv)
             printf("memscope %s\n", MEMSCOPE_VERSION);
             return 0;
         default:
+            fprintf(stderr, msg(IDS_ERR_OPTION), argv[optind - 1]);
             usage(stderr);
             return EXIT_USAGE;
         }

@@ -104,8 +104,10 @@ char *msg_system(DWORD err, char *buf, size_t cap)
         n = FormatMessageW(flags, NULL, err, 0, text, ARRAYSIZE(text), NULL);
     while (n > 0 && (text[n - 1] == L'\r' || text[n - 1] == L'\n' || text[n - 1] == L' '))
         text[--n] = 0;
-    if (n == 0)         /* no message for this code: the number is all there is */
-        swprintf(text, ARRAYSIZE(text), L"error %lu", (unsigned long)err);
+    if (n == 0 && cap > 0) {    /* no message for this code: the number is all there is */
+        snprintf(buf, cap, msg(IDS_ERR_NO_TEXT), (unsigned long)err);
+        return buf;
+    }
     return msg_utf8(text, buf, cap);
 }
 

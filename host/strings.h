@@ -1,7 +1,8 @@
 /*
  * strings.h: the ids of memscope.exe's string tables (host/strings.rc, one STRINGTABLE per
  * language).  Grouped by hundreds: 100 the CLI (memscope.c), 200 watch (watch.c), 300 the
- * tour's driver and text renderer, 1000 + 100*N step N of the tour.  An id is never reused
+ * tour's driver and text renderer, 1000 + 100*N step N of the tour (in a step, from 20
+ * the words of data its tables show: obs_word in host/tour/obs.h).  An id is never reused
  * for another sentence: a translation left behind would say the wrong thing.
  * Included by C (through msg.h) and by windres (through strings.rc).
  */
@@ -48,6 +49,12 @@
 #define IDS_ERR_HOLD_ARG        136
 #define IDS_ERR_UNKNOWN         137
 #define IDS_ERR_LANG            138
+#define IDS_ERR_OPTION          139
+#define IDS_ERR_NO_TEXT         140
+#define IDS_INFO_ATTACHED_TO    141
+#define IDS_INFO_CREATED_HERE   142
+#define IDS_INFO_OPENED         143
+#define IDS_INFO_OWNER_UNKNOWN  144
 
 /* watch.c */
 #define IDS_WATCH_TITLE         200
@@ -109,6 +116,12 @@
 #define IDS_COL_WHAT_IT_DID              337
 #define IDS_COL_ABSENT_TOUR              338
 #define IDS_COL_ABSENT_EVERY             339
+/* the tour: words of data in table cells (obs_word): JSON keeps the English value */
+#define IDS_CELL_CREATED                 340
+#define IDS_CELL_LOST                    341
+#define IDS_CELL_NOTHING                 342
+#define IDS_CELL_ERROR_N                 343
+#define IDS_WHY_LEVEL0                   344
 /* the "why" steps (9-11) */
 #define IDS_COL_DLL                      372
 #define IDS_COL_WRITES                   373
@@ -149,6 +162,7 @@
 #define IDS_SUP_DIED                    369
 #define IDS_SUP_TOO_LONG                370
 #define IDS_SUP_ANSWERED                371
+#define IDS_TOUR_ERR_OPTION             387
 
 /* the tour: the steps (host/tour/stepN_*.c) and steps.h */
 #define IDS_TOUR_SAME_TAIL              390
@@ -161,6 +175,9 @@
 #define IDS_S1_V_INCONCLUSIVE_4         1104
 #define IDS_S1_V_HOLDS_5                1105
 #define IDS_S1_V_FAILS_6                1106
+#define IDS_S1_W_OWNERS_20              1120
+#define IDS_S1_W_ITS_OWN_21             1121
+#define IDS_S1_W_OTHER_22               1122
 #define IDS_S2_CLAIM                    1201
 #define IDS_S2_TITLE_TEXTS_2            1202
 #define IDS_S2_NOTE_3                   1203
@@ -195,6 +212,9 @@
 #define IDS_S5_V_HOLDS_6                1506
 #define IDS_S5_V_FAILS_7                1507
 #define IDS_S5_TAIL_20                  1520
+#define IDS_S5_W_TOURS_BLOCK_21         1521
+#define IDS_S5_W_OWN_BLOCK_22           1522
+#define IDS_S5_W_OTHER_MEMORY_23        1523
 #define IDS_S6_TITLE_FILE_EVENTS_1      1601
 #define IDS_S6_TITLE_FILE_2             1602
 #define IDS_S6_NOTE_3                   1603
@@ -218,6 +238,20 @@
 #define IDS_S6_NOT_GONE_29              1629
 #define IDS_S6_CREATED_30               1630
 #define IDS_S6_FILE_SHORT_31            1631
+#define IDS_S6_W_HOLDER_40              1640
+#define IDS_S6_W_CHILD_41               1641
+#define IDS_S6_W_READER_42              1642
+#define IDS_S6_W_TOUR_43                1643
+#define IDS_S6_W_NEW_CHILD_44           1644
+#define IDS_S6_W_MAP_WRITE_45           1645
+#define IDS_S6_W_READ_NOT_FLUSHED_46    1646
+#define IDS_S6_W_UNMAP_CLOSE_47         1647
+#define IDS_S6_W_READ_NO_VIEW_48        1648
+#define IDS_S6_W_OPEN_MAP_READ_49       1649
+#define IDS_S6_W_EXIT_50                1650
+#define IDS_S6_W_OPEN_BY_NAME_51        1651
+#define IDS_S6_W_START_READ_52          1652
+#define IDS_S6_W_EXITED_53              1653
 #define IDS_S7_CLAIM                    1701
 #define IDS_S7_TITLE_ROUNDS_2           1702
 #define IDS_S7_NOTE_3                   1703
@@ -225,6 +259,11 @@
 #define IDS_S7_V_HOLDS_5                1705
 #define IDS_S7_V_HOLDS_6                1706
 #define IDS_S7_V_FAILS_7                1707
+#define IDS_S7_W_RACY_20                1720
+#define IDS_S7_W_ATOMIC_21              1721
+#define IDS_S7_W_LOCKED_22              1722
+#define IDS_S7_W_READ_ADD_WRITE_23      1723
+#define IDS_S7_W_BLOCK_LOCK_24          1724
 #define IDS_S8_CLAIM                    1801
 #define IDS_S8_TITLE_IMAGE_2            1802
 #define IDS_S8_NOTE_3                   1803
@@ -233,5 +272,43 @@
 #define IDS_S8_V_INCONCLUSIVE_6         1806
 #define IDS_S8_V_HOLDS_7                1807
 #define IDS_S8_V_FAILS_8                1808
+#define IDS_S9_CLAIM                    1901
+#define IDS_S9_TITLE_ROUNDS_2           1902
+#define IDS_S9_NOTE_3                   1903
+#define IDS_S9_V_INCONCLUSIVE_4         1904
+#define IDS_S9_V_FAILS_5                1905
+#define IDS_S9_V_INCONCLUSIVE_6         1906
+#define IDS_S9_V_HOLDS_7                1907
+#define IDS_S9_V_HOLDS_8                1908
+#define IDS_S9_W_NO_LOCK_20             1920
+#define IDS_S9_W_LOCK_BUFFERS_21        1921
+#define IDS_S10_CLAIM                   2001
+#define IDS_S10_TITLE_LOCKS_2           2002
+#define IDS_S10_NOTE_3                  2003
+#define IDS_S10_V_INCONCLUSIVE_4        2004
+#define IDS_S10_V_HOLDS_5               2005
+#define IDS_S10_V_FAILS_6               2006
+#define IDS_S10_W_SPIN_20               2020
+#define IDS_S10_W_MUTEX_21              2021
+#define IDS_S10_W_LOCK_22               2022
+#define IDS_S10_W_STILL_HELD_23         2023
+#define IDS_S10_W_HANDED_ON_24          2024
+#define IDS_S10_W_FREE_25               2025
+#define IDS_S11_CLAIM                   2101
+#define IDS_S11_TITLE_SQUATTERS_2       2102
+#define IDS_S11_NOTE_3                  2103
+#define IDS_S11_V_HOLDS_4               2104
+#define IDS_S11_V_FAILS_5               2105
+#define IDS_S11_SAID_READ_6             2106
+#define IDS_S11_SAID_ERR_7              2107
+#define IDS_S11_W_SMALL_20              2120
+#define IDS_S11_W_FORGED_21             2121
+#define IDS_S11_W_READONLY_22           2122
+#define IDS_S11_W_ON_SMALL_23           2123
+#define IDS_S11_W_ON_FORGED_24          2124
+#define IDS_S11_W_ON_READONLY_25        2125
+#define IDS_S11_W_USED_26               2126
+#define IDS_S11_W_NOT_RUN_27            2127
+#define IDS_S11_W_DIED_28               2128
 
 #endif

@@ -796,9 +796,36 @@ static void facts_shape(const tour_out *t, int n, char *out, size_t cap)
     snprintf(out + len, cap > len ? cap - len : 0, "result=%s", raw);
 }
 
-/* --lang fr changes only the free text: every step has the same facts, of the same kinds,
- * and the same result as in English, and the French document is valid like the English
- * one (make check validates it against the schema). */
+/* The words of data in the rows of step n's table `name`: the raw tokens of the columns
+ * `keys` (NULL-terminated), row after row.  They are the same in every language. */
+typedef struct row_words {
+    const char *const *keys;
+    char *out;
+    size_t cap, len;
+} row_words;
+
+static void collect_row_words(const char *row, const char *end, int i, const void *ctx)
+{
+    row_words *w = (row_words *)ctx;
+    (void)i;
+    for (const char *const *k = w->keys; *k != NULL; k++)
+        w->len += (size_t)snprintf(w->out + w->len, w->cap > w->len ? w->cap - w->len : 0,
+                                   "%s ", field(row, end, *k));
+    w->len += (size_t)snprintf(w->out + w->len, w->cap > w->len ? w->cap - w->len : 0, "| ");
+}
+
+static void words_of(const tour_out *t, int n, const char *name, const char *const *keys,
+                     char *out, size_t cap)
+{
+    row_words w = { keys, out, cap, 0 };
+    out[0] = 0;
+    each_row(t, n, name, collect_row_words, &w);
+}
+
+/* --lang fr changes only the free text: every step, the why steps (9-11) too, has the same
+ * facts, of the same kinds, and the same result as in English; the words of data in the
+ * rows ("created", "was handed on") are the same English values; and the French document
+ * is valid like the English one (make check validates it against the schema). */
 START_TEST(test_tour_french_json_same_facts)
 {
     const tour_out *en = tour();
@@ -821,11 +848,41 @@ START_TEST(test_tour_french_json_same_facts)
     ck_assert(fclose(f) == 0);
     ck_assert_msg(fr.exit_code == 0, "French tour exited %lu:\n%s",
                   (unsigned long)fr.exit_code, fr.json);
-    for (int n = 1; n <= 8; n++) {
+    for (int n = 1; n <= 11; n++) {
         facts_shape(en, n, a, sizeof a);
         facts_shape(&fr, n, b, sizeof b);
         ck_assert_msg(strcmp(a, b) == 0, "step %d: English facts %s\nFrench facts %s", n, a, b);
     }
+    /* The why steps' verdicts, in so many words: the same facts' values as in English. */
+    static const struct { int step; const char *key; } why_facts[] = {
+        { 9, "memscope_mixed" }, { 10, "spin_error" }, { 10, "mutex_error" },
+        { 10, "lock_error" }, { 11, "small_memscope" }, { 11, "forged_memscope" },
+        { 11, "readonly_memscope" }, { 11, "small_level0" }, { 11, "readonly_level0" },
+    };
+    for (size_t i = 0; i < sizeof why_facts / sizeof why_facts[0]; i++) {
+        int n = why_facts[i].step;
+        const char *key = why_facts[i].key;
+        ck_assert_msg(strcmp(fact(en, n, key), fact(&fr, n, key)) == 0,
+                      "step %d: fact %s is %s in English, %s in French", n, key,
+                      fact(en, n, key), fact(&fr, n, key));
+    }
+    /* Words of data in the rows: English values in both documents. */
+    static const char *const ev_keys[] = { "who", "action", "result", NULL };
+    static const char *const s7_keys[] = { "way", "how", NULL };
+    static const char *const s9_keys[] = { "dll", "how", NULL };
+    static const char *const s10_keys[] = { "lock", "next", "outcome", NULL };
+    static const char *const s11_keys[] = { "case", "dll", "result", NULL };
+    static const struct { int step; const char *table; const char *const *keys; } rows[] = {
+        { 6, "file_events", ev_keys }, { 6, "events", ev_keys }, { 7, "rounds", s7_keys },
+        { 9, "rounds", s9_keys }, { 10, "locks", s10_keys }, { 11, "squatters", s11_keys },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        words_of(en, rows[i].step, rows[i].table, rows[i].keys, a, sizeof a);
+        words_of(&fr, rows[i].step, rows[i].table, rows[i].keys, b, sizeof b);
+        ck_assert_msg(strcmp(a, b) == 0, "step %d, %s: English rows %s\nFrench rows %s",
+                      rows[i].step, rows[i].table, a, b);
+    }
+    ck_assert_ptr_nonnull(strstr(a, "\"used it\""));     /* step 11's rows, read whole */
     /* the free text is French: the first claim, as UTF-8 bytes (C3 A9 is e acute) */
     ck_assert_msg(strstr(fr.json, "La m\xc3\xa9moire obtenue de HeapAlloc") != NULL,
                   "no French claim in:\n%.400s", fr.json);
@@ -835,7 +892,8 @@ END_TEST
 
 /* The French text tour written into a pipe (not a console) is UTF-8: the accents of known
  * sentences arrive as their UTF-8 bytes, never as the '?' of a lossy code page, and every
- * line still fits 80 columns counted in characters. */
+ * line still fits 80 columns counted in characters.  It is French throughout, the why steps
+ * (9-11) and the words in the tables too, and every verdict is the English tour's: holds. */
 START_TEST(test_tour_french_text_is_utf8)
 {
     exe_run r;
@@ -844,13 +902,32 @@ START_TEST(test_tour_french_text_is_utf8)
     ck_assert_msg(code == 0, "tour exited %lu:\n%s", (unsigned long)code, r.text);
     static const char *const want[] = {
         "\xc3\x89tape 1. La m\xc3\xa9moire obtenue de HeapAlloc",       /* Étape, mémoire */
-        "verdict : V\xc3\x89RIFI\xc3\x89" "E.",                         /* VÉRIFIÉE */
+        "verdict : V\303\211RIFI\303\211E.",   /* VÉRIFIÉE (octal: a hex escape would eat the E) */
         "Bilan : 11 affirmations sur 11 se v\xc3\xa9rifient",             /* vérifient */
         "granularit\xc3\xa9 d'allocation",                              /* granularité */
+        "\xc3\x89tape 9. Pourquoi 1 : sans verrou",                       /* the why steps */
+        "\xc3\x89tape 10. Pourquoi 2 : un processus tu\xc3\xa9",
+        "\xc3\x89tape 11. Pourquoi 3 : qui cr\303\251e le nom",
+        "niveau 0  sans verrou",                                        /* words in tables */
+        "a \xc3\xa9t\xc3\xa9 transmis",                                  /* step 10 */
+        "l'a utilis\xc3\xa9",                                            /* step 11 */
+        "d\xc3\xa9tenteur",                                              /* step 6 */
+        "\xc3\xa0 lui-m\xc3\xaame",                                       /* step 1 */
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         ck_assert_msg(strstr(r.text, want[i]) != NULL, "'%s' is not in:\n%s", want[i], r.text);
     ck_assert_msg(strchr(r.text, '?') == NULL, "a '?' (a lost accent?) in:\n%s", r.text);
+    ck_assert_msg(count_of(r.text, "verdict : V\303\211RIFI\303\211E.") == 11,
+                  "not 11 verdicts that hold in:\n%s", r.text);
+    /* English left behind: common words of a sentence, and the tables' English words. */
+    static const char *const english[] = {
+        " the ", " of ", " and ", " was ", " with ", "its own", "owner's", "created",
+        "exited", "holder", "reader", "new child", "racy", "no lock", "level 0", "spin word",
+        "handed on", "still held", "used it", "forged header", "own block", "nothing",
+    };
+    for (size_t i = 0; i < sizeof english / sizeof english[0]; i++)
+        ck_assert_msg(strstr(r.text, english[i]) == NULL, "English '%s' in the French tour:\n%s",
+                      english[i], r.text);
     int line = 1, widest = 0, widest_line = 0, w = 0;
     for (const char *p = r.text;; p++) {
         if (*p == 0 || *p == '\r' || *p == '\n') {

@@ -44,6 +44,7 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
     int c;
     char *end;
     optind = 0;     /* 0: a full reset of getopt after main's own parse (MinGW, BSD) */
+    opterr = 0;     /* getopt's own complaint is English: ours is IDS_TOUR_ERR_OPTION */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
@@ -81,6 +82,7 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
             tour_usage(stdout);
             return -1;
         default:
+            fprintf(stderr, msg(IDS_TOUR_ERR_OPTION), argv[optind - 1]);
             tour_usage(stderr);
             return EXIT_USAGE;
         }

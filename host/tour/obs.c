@@ -27,6 +27,28 @@ obs_cell obs_text(const char *t)
     return c;
 }
 
+obs_cell obs_word(const char *t, UINT say)
+{
+    return obs_word_n(t, say, 0);
+}
+
+obs_cell obs_word_n(const char *t, UINT say, long long n)
+{
+    obs_cell c = obs_text(t);
+    c.say = say;
+    c.arg = n;
+    return c;
+}
+
+const char *obs_text_shown(const obs_cell *c, char *buf, size_t cap)
+{
+    if (c->say != 0)
+        snprintf(buf, cap, msg(c->say), c->arg);
+    else
+        snprintf(buf, cap, "%s", c->v.t[0] ? c->v.t : "-");
+    return buf;
+}
+
 obs_cell obs_bool(BOOL b)
 {
     obs_cell c = { .kind = OBS_BOOL, .v.b = b ? TRUE : FALSE };

@@ -28,11 +28,23 @@ typedef struct obs_cell {
         BOOL b;
         char t[OBS_TEXT_MAX];
     } v;
+    UINT say;                   /* OBS_TEXT: a string id the text renderer shows instead of
+                                   the value, a printf format given arg; 0: the value */
+    long long arg;
 } obs_cell;
 
 obs_cell obs_int(long long i);
 obs_cell obs_addr(uint64_t a);
 obs_cell obs_text(const char *t);      /* copied; cut at OBS_TEXT_MAX - 1 bytes */
+/* A word of data: the value t is what JSON writes, the same in every language; the text
+ * table shows string `say` instead, in the reader's language (printf'd with n, if the
+ * string takes a number).  So a cell such as "created" stays "created" for a program and
+ * reads "créé" in the French tour. */
+obs_cell obs_word(const char *t, UINT say);
+obs_cell obs_word_n(const char *t, UINT say, long long n);
+/* What a text cell shows a reader, into buf: its word (obs_word) in the chosen language,
+ * else its value ("-" if empty). */
+const char *obs_text_shown(const obs_cell *c, char *buf, size_t cap);
 obs_cell obs_bool(BOOL b);
 obs_cell obs_ms(double ms);
 obs_cell obs_absent(void);

@@ -19,25 +19,11 @@
 #define STEP10_WAIT_MS 500          /* how long the next locker tries */
 #define STEP10_KILLED  0xDEADu      /* the exit code of a killed holder */
 
-static const char *const step10_claim = "Why 2: a process killed while it holds a lock: "
-                                        "a lock word in shared memory stays held for ever; "
-                                        "a named mutex and memscope's lock are handed on.";
-static const char *const step10_title = "A fresh child takes each lock and is killed "
-                                        "holding it (TerminateProcess); a live child then "
-                                        "tries the lock for 500 ms.";
+/* The sentences are IDS_S10_* in strings.rc; the table's words of data: */
 static const char *const step10_lock[3] = { "spin word", "named mutex", "memscope lock" };
+static const UINT step10_lock_say[3] = { IDS_S10_W_SPIN_20, IDS_S10_W_MUTEX_21,
+                                         IDS_S10_W_LOCK_22 };
 static const char *const step10_cmd[3] = { "spin", "mutex", "lock" };
-static const char *const step10_note = "the spin word is level 1's lock (0 free, 1 held) "
-                                       "at offset 0 of %s; the mutex is %s.mutex; memscope's "
-                                       "lock is the owner word in the tour's block, tagged "
-                                       "with its holder's thread and creation time.";
-static const char *const step10_v_holds = "level 1's spin word: still held after %.0f ms, "
-                                          "and would be for ever: nothing tells its waiters "
-                                          "the holder died. Named mutex: WAIT_ABANDONED "
-                                          "after %.1f ms. memscope's lock: taken over "
-                                          "(ERROR_ABANDONED_WAIT_0) after %.1f ms.";
-static const char *const step10_v_fail = "wanted ERROR_TIMEOUT, ERROR_ABANDONED_WAIT_0 and "
-                                         "ERROR_ABANDONED_WAIT_0; got %s, %s and %s.";
 
 static const obs_col step10_cols[] = {
     { "lock", IDS_COL_LOCK, OBS_TEXT, 0, 0 },
@@ -47,23 +33,28 @@ static const obs_col step10_cols[] = {
     { "outcome", IDS_COL_SO_LOCK, OBS_TEXT, 0, 0 },
 };
 
-static const char *step10_outcome(DWORD err)
+static obs_cell step10_outcome(DWORD err)
 {
-    return err == ERROR_TIMEOUT ? "is still held" : err == ERROR_ABANDONED_WAIT_0
-                                ? "was handed on" : err == ERROR_SUCCESS ? "was free" : "?";
+    return err == ERROR_TIMEOUT ? obs_word("is still held", IDS_S10_W_STILL_HELD_23)
+         : err == ERROR_ABANDONED_WAIT_0 ? obs_word("was handed on", IDS_S10_W_HANDED_ON_24)
+         : err == ERROR_SUCCESS ? obs_word("was free", IDS_S10_W_FREE_25) : obs_text("?");
 }
 
 void step10_dead(sup_tour *t, obs_step *s)
 {
-    char spin[sizeof t->name8 + 16], key[32], n[3][40];
+    char spin[sizeof t->name8 + 16], key[32], n[3][40], say[3][40];
+    static char title[512];     /* the table keeps a pointer to it */
     DWORD err[3] = { ERROR_INVALID_FUNCTION, ERROR_INVALID_FUNCTION, ERROR_INVALID_FUNCTION };
     double ms[3] = { 0 };
     int held = 0;
     HANDLE keep = NULL;
     sup_child *waiter = sup_first_live(t);
 
-    obs_begin(s, 10, step10_claim);
-    obs_table *tab = OBS_TABLE(s, "locks", step10_title, step10_cols);
+    obs_begin(s, 10, msg(IDS_S10_CLAIM));
+    /* A fresh child takes each lock and is killed holding it (TerminateProcess); a live
+     * child then tries the lock for %d ms. */
+    snprintf(title, sizeof title, msg(IDS_S10_TITLE_LOCKS_2), STEP10_WAIT_MS);
+    obs_table *tab = OBS_TABLE(s, "locks", title, step10_cols);
     snprintf(spin, sizeof spin, "%s.why10", t->name8);
     /* The waiter opens the named mutex now (its first MemscopeMutexUnlock opens it and
      * says ERROR_NOT_OWNER), so the mutex outlives its holder. */
@@ -91,8 +82,9 @@ void step10_dead(sup_tour *t, obs_step *s)
             sup_kill(&h, STEP10_KILLED);
         }
         snprintf(n[k], sizeof n[k], "%s", w32_error_name(err[k], key, sizeof key));
-        OBS_ROW(tab, obs_text(step10_lock[k]), obs_int(pid), obs_text(n[k]), obs_ms(ms[k]),
-                obs_text(step10_outcome(err[k])));
+        tour_error_say(err[k], say[k], sizeof say[k]);
+        OBS_ROW(tab, obs_word(step10_lock[k], step10_lock_say[k]), obs_int(pid),
+                tour_error_cell(err[k]), obs_ms(ms[k]), step10_outcome(err[k]));
         snprintf(key, sizeof key, "%s_error", step10_cmd[k]);
         obs_fact_add(s, key, obs_text(n[k]));
         snprintf(key, sizeof key, "%s_ms", step10_cmd[k]);
@@ -103,13 +95,22 @@ void step10_dead(sup_tour *t, obs_step *s)
     obs_fact_add(s, "holders_killed_holding", obs_int(held));
     obs_fact_add(s, "mutex_kept_open", obs_bool(opened));
     obs_fact_add(s, "wait_ms", obs_int(STEP10_WAIT_MS));
-    obs_note(s, step10_note, spin, t->name8);
+    /* the spin word is level 1's lock (0 free, 1 held) at offset 0 of %s; the mutex is
+     * %s.mutex; memscope's lock is the owner word in the tour's block, tagged with its
+     * holder's thread and creation time. */
+    obs_note(s, msg(IDS_S10_NOTE_3), spin, t->name8);
     if (held < 3 || !opened)
-        obs_verdict(s, OBS_INCONCLUSIVE, "only %d of the 3 holders took their lock, or the "
-                    "waiter could not open the mutex first.", held);
+        /* only %d of the 3 holders took their lock, or the waiter could not open the mutex
+         * first. */
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S10_V_INCONCLUSIVE_4), held);
     else if (err[0] == ERROR_TIMEOUT && err[1] == ERROR_ABANDONED_WAIT_0 &&
              err[2] == ERROR_ABANDONED_WAIT_0)
-        obs_verdict(s, OBS_HOLDS, step10_v_holds, ms[0], ms[1], ms[2]);
+        /* level 1's spin word: still held after %.0f ms, and would be for ever: nothing
+         * tells its waiters the holder died. Named mutex: WAIT_ABANDONED after %.1f ms.
+         * memscope's lock: taken over (ERROR_ABANDONED_WAIT_0) after %.1f ms. */
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S10_V_HOLDS_5), ms[0], ms[1], ms[2]);
     else
-        obs_verdict(s, OBS_FAILS, step10_v_fail, n[0], n[1], n[2]);
+        /* wanted ERROR_TIMEOUT, ERROR_ABANDONED_WAIT_0 and ERROR_ABANDONED_WAIT_0; got %s,
+         * %s and %s. */
+        obs_verdict(s, OBS_FAILS, msg(IDS_S10_V_FAILS_6), say[0], say[1], say[2]);
 }

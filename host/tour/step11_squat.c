@@ -21,23 +21,16 @@
 
 #define STEP11_SEEN 256         /* bytes of the squatter's block compared after */
 
-static const char *const step11_claim = "Why 3: whoever creates the name first decides what "
-                                        "Microsoft's sample maps; memscope checks and refuses.";
-static const char *const step11_title = "The tour creates each name first; then a fresh "
-                                        "child loads level 0 on it, and another memscope.dll. "
-                                        "found / wrote: characters level 0 read there / wrote.";
+/* The sentences are IDS_S11_* in strings.rc; the table's words of data, and each case
+ * as a sentence names it ("on the 64 bytes"): */
 static const char *const step11_case[3] = { "64 bytes", "forged header", "read-only DACL" };
+static const UINT step11_case_say[3] = { IDS_S11_W_SMALL_20, IDS_S11_W_FORGED_21,
+                                         IDS_S11_W_READONLY_22 };
+static const UINT step11_on_case[3] = { IDS_S11_W_ON_SMALL_23, IDS_S11_W_ON_FORGED_24,
+                                        IDS_S11_W_ON_READONLY_25 };
 static const char *const step11_key[3] = { "small", "forged", "readonly" };
 static const DWORD step11_want[3] = { ERROR_BAD_LENGTH, ERROR_INVALID_DATA,
                                       ERROR_ACCESS_DENIED };
-static const char *const step11_note = "level 0 in a child of its own each time, so a crash "
-                                       "would only end that child; names %s.why11-*.";
-static const char *const step11_v_holds = "memscope refused all three (ERROR_BAD_LENGTH, "
-                                          "ERROR_INVALID_DATA, ERROR_ACCESS_DENIED) and wrote "
-                                          "nothing. Level 0: %s; %s; %s.";
-static const char *const step11_v_fail = "memscope answered %s, %s and %s (wanted "
-                                         "ERROR_BAD_LENGTH, ERROR_INVALID_DATA, "
-                                         "ERROR_ACCESS_DENIED), or wrote into a block.";
 
 static const obs_col step11_cols[] = {
     { "case", IDS_COL_SQUATTER_MADE, OBS_TEXT, 0, 0 },
@@ -79,12 +72,16 @@ static HANDLE step11_create(int k, const WCHAR *name, BYTE **view)
 
 void step11_squat(sup_tour *t, obs_step *s)
 {
-    char res[3][2][48], key[48], say[3][96];
+    char res[3][2][48], key[48], said[3][192];
+    obs_cell cell[3][2];        /* res as a table cell: the value, and the words it shows */
+    char shown[3][2][48];       /* ... and those words, for the verdict */
     DWORD ms_err[3] = { 0 };
     BOOL untouched_all = TRUE;
 
-    obs_begin(s, 11, step11_claim);
-    obs_table *tab = OBS_TABLE(s, "squatters", step11_title, step11_cols);
+    obs_begin(s, 11, msg(IDS_S11_CLAIM));
+    /* The tour creates each name first; then a fresh child loads level 0 on it, and another
+     * memscope.dll. found / wrote: characters level 0 read there / wrote. */
+    obs_table *tab = OBS_TABLE(s, "squatters", msg(IDS_S11_TITLE_SQUATTERS_2), step11_cols);
     for (int k = 0; k < 3; k++)
         for (int m = 0; m < 2; m++) {
             WCHAR name[MEMSCOPE_NAME_MAX + 1];
@@ -99,6 +96,7 @@ void step11_squat(sup_tour *t, obs_step *s)
             if (view != NULL)
                 memcpy(before, view, seen);
             snprintf(res[k][m], sizeof res[k][m], "%s", "not run");
+            cell[k][m] = obs_word(res[k][m], IDS_S11_W_NOT_RUN_27);
             if (h != NULL && sup_spawn(t, &c, t->procs + 1, m == 0 ? t->name : name)) {
                 if (sup_ask(&c, m == 0 ? "whyl0 %s" : "whystatus", name8)) {
                     DWORD e = (DWORD)proto_num(c.reply, "err", ERROR_INVALID_FUNCTION);
@@ -106,10 +104,12 @@ void step11_squat(sup_tour *t, obs_step *s)
                         found = proto_num(c.reply, "found", -1);
                         wrote = proto_num(c.reply, "wrote", -1);
                         snprintf(res[k][m], sizeof res[k][m], "%s", "used it");
+                        cell[k][m] = obs_word(res[k][m], IDS_S11_W_USED_26);
                     } else {
                         char err[32];
                         snprintf(res[k][m], sizeof res[k][m], "%s",
                                  w32_error_name(e, err, sizeof err));
+                        cell[k][m] = tour_error_cell(e);
                     }
                     if (m == 1)
                         ms_err[k] = e;
@@ -117,6 +117,7 @@ void step11_squat(sup_tour *t, obs_step *s)
                 } else if (c.state == SUP_DEAD || c.state == SUP_HUNG) {
                     snprintf(res[k][m], sizeof res[k][m], "died 0x%lx",
                              (unsigned long)c.exit_code);
+                    cell[k][m] = obs_word_n(res[k][m], IDS_S11_W_DIED_28, c.exit_code);
                 } else {
                     sup_kill(&c, 0xDEADu);
                 }
@@ -124,8 +125,9 @@ void step11_squat(sup_tour *t, obs_step *s)
             BOOL same = view != NULL && memcmp(before, view, seen) == 0;
             if (m == 1)
                 untouched_all = untouched_all && same;
-            OBS_ROW(tab, obs_text(step11_case[k]), obs_text(m == 0 ? "level 0" : "memscope"),
-                    obs_text(res[k][m]), found >= 0 ? obs_int(found) : obs_absent(),
+            OBS_ROW(tab, obs_word(step11_case[k], step11_case_say[k]),
+                    m == 0 ? obs_word("level 0", IDS_WHY_LEVEL0) : obs_text("memscope"),
+                    cell[k][m], found >= 0 ? obs_int(found) : obs_absent(),
                     wrote >= 0 ? obs_int(wrote) : obs_absent(),
                     view != NULL ? obs_bool(same) : obs_absent());
             snprintf(key, sizeof key, "%s_%s", step11_key[k], m == 0 ? "level0" : "memscope");
@@ -133,20 +135,32 @@ void step11_squat(sup_tour *t, obs_step *s)
             snprintf(key, sizeof key, "%s_%s_untouched", step11_key[k],
                      m == 0 ? "level0" : "memscope");
             obs_fact_add(s, key, obs_bool(same));
+            /* The text table's words for res, for the verdict's sentences. */
+            obs_text_shown(&cell[k][m], shown[k][m], sizeof shown[k][m]);
             if (m == 0 && found >= 0)
-                snprintf(say[k], sizeof say[k], "on the %s it read %lld characters and wrote "
-                         "%lld (%lld bytes)", step11_case[k], found, wrote, 2 * wrote + 2);
+                /* %s it read %lld characters and wrote %lld (%lld bytes) */
+                snprintf(said[k], sizeof said[k], msg(IDS_S11_SAID_READ_6),
+                         msg(step11_on_case[k]), found, wrote, 2 * wrote + 2);
             else if (m == 0)
-                snprintf(say[k], sizeof say[k], "on the %s, %s", step11_case[k], res[k][m]);
+                /* %s, %s */
+                snprintf(said[k], sizeof said[k], msg(IDS_S11_SAID_ERR_7),
+                         msg(step11_on_case[k]), shown[k][m]);
             if (view != NULL && !UnmapViewOfFile(view))
                 w32_fail("UnmapViewOfFile");
             if (h != NULL && !CloseHandle(h))
                 w32_fail("CloseHandle");
         }
-    obs_note(s, step11_note, t->name8);
+    /* level 0 in a child of its own each time, so a crash would only end that child; names
+     * %s.why11-*. */
+    obs_note(s, msg(IDS_S11_NOTE_3), t->name8);
     if (ms_err[0] == step11_want[0] && ms_err[1] == step11_want[1] &&
         ms_err[2] == step11_want[2] && untouched_all)
-        obs_verdict(s, OBS_HOLDS, step11_v_holds, say[0], say[1], say[2]);
+        /* memscope refused all three (ERROR_BAD_LENGTH, ERROR_INVALID_DATA,
+         * ERROR_ACCESS_DENIED) and wrote nothing. Level 0: %s; %s; %s. */
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S11_V_HOLDS_4), said[0], said[1], said[2]);
     else
-        obs_verdict(s, OBS_FAILS, step11_v_fail, res[0][1], res[1][1], res[2][1]);
+        /* memscope answered %s, %s and %s (wanted ERROR_BAD_LENGTH, ERROR_INVALID_DATA,
+         * ERROR_ACCESS_DENIED), or wrote into a block. */
+        obs_verdict(s, OBS_FAILS, msg(IDS_S11_V_FAILS_5), shown[0][1], shown[1][1],
+                    shown[2][1]);
 }

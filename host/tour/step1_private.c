@@ -81,7 +81,7 @@ void step1_private(sup_tour *t, obs_step *s)
                 peeks++;
                 if (seen[0] == 0 || strcmp(seen, "-") == 0) {
                     nothing++;
-                    found = obs_text("nothing");
+                    found = obs_word("nothing", IDS_CELL_NOTHING);
                 } else {
                     long long v = proto_num(p->reply, key, -1);
                     value = obs_int(v);
@@ -89,7 +89,9 @@ void step1_private(sup_tour *t, obs_step *s)
                     saw_owner += v == expect;
                     other += v != expect;
                     its_own += mine;
-                    found = obs_text(v == expect ? "owner's" : mine ? "its own" : "other");
+                    found = v == expect ? obs_word("owner's", IDS_S1_W_OWNERS_20)
+                          : mine ? obs_word("its own", IDS_S1_W_ITS_OWN_21)
+                                 : obs_word("other", IDS_S1_W_OTHER_22);
                 }
             }
             OBS_ROW(tab, obs_int(c->index), obs_int(c->pid),

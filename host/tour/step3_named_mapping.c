@@ -59,7 +59,8 @@ void step3_named_mapping(sup_tour *t, obs_step *s)
         open_ok += strcmp(open, "ERROR_SUCCESS") == 0;
         same += added > 0 && seen == added;
         OBS_ROW(tab, obs_int(c->index), obs_int(c->pid),
-                obs_text(created ? "created" : "ERROR_ALREADY_EXISTS"), obs_int(creator),
+                created ? obs_word("created", IDS_CELL_CREATED) : obs_text("ERROR_ALREADY_EXISTS"),
+                obs_int(creator),
                 open[0] ? obs_text(open) : obs_absent(),
                 added >= 0 ? obs_int(added) : obs_absent(),
                 seen >= 0 ? obs_int(seen) : obs_absent());

@@ -75,18 +75,18 @@ void step5_not_global(sup_tour *t, obs_step *s, const step_views *v)
         DWORD creator = (DWORD)proto_num(out.reply, key, 0);
         snprintf(key, sizeof key, "n%d", j + 1);
         long long counter = proto_num(out.reply, key, 0);
-        const char *found;
+        obs_cell found;
         probed++;
         if (magic < 0)
-            found = "nothing", nothing++;
+            found = obs_word("nothing", IDS_CELL_NOTHING), nothing++;
         else if (magic == 1 && creator == tour_creator && tour_creator != 0)
-            found = "tour's block", found_tour++;
+            found = obs_word("tour's block", IDS_S5_W_TOURS_BLOCK_21), found_tour++;
         else if (magic == 1 && creator == out.pid)
-            found = "own block", own_block++;
+            found = obs_word("own block", IDS_S5_W_OWN_BLOCK_22), own_block++;
         else
-            found = "other memory", other++;
+            found = obs_word("other memory", IDS_S5_W_OTHER_MEMORY_23), other++;
         OBS_ROW(tab, obs_addr(addr[j]), child[j] ? obs_int(child[j]) : obs_absent(),
-                obs_int(view[j]), obs_text(type), obs_text(protect), obs_text(found),
+                obs_int(view[j]), obs_text(type), obs_text(protect), found,
                 magic == 1 ? obs_int(counter) : obs_absent());
     }
     if (up)

@@ -76,18 +76,28 @@ typedef struct step6_block_obs {
     long long counter_after;
 } step6_block_obs;
 
+/* The events tables' "who": the value JSON keeps, and the word the text table shows. */
+typedef enum { STEP6_HOLDER, STEP6_CHILD, STEP6_TOUR, STEP6_READER, STEP6_NEW_CHILD } step6_who;
+static const struct { const char *name; UINT say; } step6_who_word[] = {
+    { "holder", IDS_S6_W_HOLDER_40 }, { "child", IDS_S6_W_CHILD_41 }, { "tour", IDS_S6_W_TOUR_43 },
+    { "reader", IDS_S6_W_READER_42 }, { "new child", IDS_S6_W_NEW_CHILD_44 } };
+
 /* The result cell of a command: ERROR_SUCCESS, the error a child answered with ("err CALL:
  * message (N)"), or "lost" when it hung or died. */
 static obs_cell step6_result(const sup_child *c, BOOL ok)
 {
-    char buf[32];
     if (ok)
         return obs_text("ERROR_SUCCESS");
     if (!sup_live(c))
-        return obs_text("lost");
+        return obs_word("lost", IDS_CELL_LOST);
     const char *p = strrchr(c->reply, '(');
-    DWORD err = p != NULL ? (DWORD)strtoul(p + 1, NULL, 10) : ERROR_GEN_FAILURE;
-    return obs_text(w32_error_name(err, buf, sizeof buf));
+    return tour_error_cell(p != NULL ? (DWORD)strtoul(p + 1, NULL, 10) : ERROR_GEN_FAILURE);
+}
+
+/* What CreateFileMapping gave: the name was new, or ERROR_ALREADY_EXISTS. */
+static obs_cell step6_created(BOOL created)
+{
+    return created ? obs_word("created", IDS_CELL_CREATED) : obs_text("ERROR_ALREADY_EXISTS");
 }
 
 /* An "open=ERROR_..." answer: the error OpenFileMapping gave, or ERROR_GEN_FAILURE when
@@ -102,17 +112,19 @@ static DWORD step6_open_err(const sup_child *c, BOOL ok)
            : ERROR_GEN_FAILURE;
 }
 
-static void step6_row(obs_table *ev, const char *who, const sup_child *c, const char *action,
-                      obs_cell result, obs_cell value)
+/* A row of an events table; action: a word of data (say: its string id), or an API (0). */
+static void step6_row(obs_table *ev, step6_who who, const sup_child *c, const char *action,
+                      UINT say, obs_cell result, obs_cell value)
 {
     /* The tour's children have an index; the holder and the reader show their pid alone. */
     obs_cell index = obs_absent(), pid = obs_int(GetCurrentProcessId());
     if (c != NULL) {
         pid = obs_int(c->pid);
-        if (strcmp(who, "child") == 0 || strcmp(who, "new child") == 0)
+        if (who == STEP6_CHILD || who == STEP6_NEW_CHILD)
             index = obs_int(c->index);
     }
-    OBS_ROW(ev, obs_text(who), index, pid, obs_text(action), result, value);
+    OBS_ROW(ev, obs_word(step6_who_word[who].name, step6_who_word[who].say), index, pid,
+            obs_word(action, say), result, value);
 }
 
 static void step6_dump(obs_table *tab, const char *buf, int n)
@@ -132,14 +144,13 @@ static void step6_dump(obs_table *tab, const char *buf, int n)
 }
 
 /* The tour reads the file with plain ReadFile: a row, and the records of this run in it. */
-static int step6_readfile(obs_table *ev, const char *path, const char *action, char *buf,
-                          int cap, const char *run, int *n)
+static int step6_readfile(obs_table *ev, const char *path, const char *action, UINT say,
+                          char *buf, int cap, const char *run, int *n)
 {
     DWORD err;
-    char name[32];
     *n = w32_read_file(path, buf, cap, &err);
     int records = *n >= 0 ? proto_records(buf, *n, run) : -1;
-    step6_row(ev, "tour", NULL, action, obs_text(w32_error_name(err, name, sizeof name)),
+    step6_row(ev, STEP6_TOUR, NULL, action, say, tour_error_cell(err),
               records >= 0 ? obs_int(records) : obs_absent());
     return records;
 }
@@ -154,11 +165,6 @@ static void step6_file_part(sup_tour *t, obs_step *s, const char *run, step6_fil
 
     memset(f, 0, sizeof *f);
     f->before_flush = f->no_view = f->size = -1;
-    /* First a mapping backed by the file, in order: each child maps
-     * the file under one name and writes a record (value: which);
-     * the tour reads the file with ReadFile (value: the records
-     * found); child 1 flushes its view, then its file handle; each
-     * child unmaps its view and closes its two handles. */
     obs_table *ev = OBS_TABLE(s, "file_events", msg(IDS_S6_TITLE_FILE_EVENTS_1), step6_events);
     w32_empty_file(t->file);    /* so old records cannot pass for new ones */
     snprintf(name8, sizeof name8, "%s.file", t->name8);
@@ -173,21 +179,21 @@ static void step6_file_part(sup_tour *t, obs_step *s, const char *run, step6_fil
         if (!sup_ask(c, "filewrite %d %s", c->index, run))
             continue;
         f->writers++;
-        step6_row(ev, "child", c, "map file, write record",
-                  obs_text(created ? "created" : "ERROR_ALREADY_EXISTS"), obs_int(c->index));
+        step6_row(ev, STEP6_CHILD, c, "map file, write record", IDS_S6_W_MAP_WRITE_45,
+                  step6_created(created), obs_int(c->index));
     }
-    f->before_flush = step6_readfile(ev, t->file, "ReadFile (not flushed)", buf, sizeof buf,
-                                     run, &n);
+    f->before_flush = step6_readfile(ev, t->file, "ReadFile (not flushed)",
+                                     IDS_S6_W_READ_NOT_FLUSHED_46, buf, sizeof buf, run, &n);
     sup_child *first = NULL;
     for (int i = 0; i < t->nkids && first == NULL; i++)
         if (mapped[i] && sup_live(&t->kids[i]))
             first = &t->kids[i];
     if (first != NULL) {
         f->flush_view = sup_ask(first, "fileflushview");
-        step6_row(ev, "child", first, "FlushViewOfFile", step6_result(first, f->flush_view),
-                  obs_absent());
+        step6_row(ev, STEP6_CHILD, first, "FlushViewOfFile", 0,
+                  step6_result(first, f->flush_view), obs_absent());
         f->flush_buffers = sup_ask(first, "fileflushbuffers");
-        step6_row(ev, "child", first, "FlushFileBuffers",
+        step6_row(ev, STEP6_CHILD, first, "FlushFileBuffers", 0,
                   step6_result(first, f->flush_buffers), obs_absent());
     }
     for (int i = 0; i < t->nkids; i++) {
@@ -196,10 +202,11 @@ static void step6_file_part(sup_tour *t, obs_step *s, const char *run, step6_fil
             continue;
         BOOL ok = sup_ask(c, "fileclose");
         f->closed += ok;
-        step6_row(ev, "child", c, "UnmapViewOfFile, close", step6_result(c, ok), obs_absent());
+        step6_row(ev, STEP6_CHILD, c, "UnmapViewOfFile, close", IDS_S6_W_UNMAP_CLOSE_47,
+                  step6_result(c, ok), obs_absent());
     }
-    f->no_view = step6_readfile(ev, t->file, "ReadFile (no view left)", buf, sizeof buf, run,
-                                &n);
+    f->no_view = step6_readfile(ev, t->file, "ReadFile (no view left)",
+                                IDS_S6_W_READ_NO_VIEW_48, buf, sizeof buf, run, &n);
     if (n >= 0) {
         int shown = (t->nkids + 1) * TOUR_RECORD;
         f->size = n;
@@ -236,7 +243,7 @@ static BOOL step6_helper(sup_tour *t, sup_child *c, int index, const WCHAR *role
 /* The tour's block: held by a handle alone, then released. */
 static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
 {
-    char enc_block[sizeof t->name8 * 3], gone[32];
+    char enc_block[sizeof t->name8 * 3];
     sup_child holder, reader;
     BOOL held = FALSE;
 
@@ -245,12 +252,6 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
     memset(&reader, 0, sizeof reader);
     b->holder_counter = b->reader_counter = b->counter_after = -1;
     b->reader_open = b->gone = ERROR_GEN_FAILURE;
-    /* Then the tour's block, in order. holder and reader: memscope.exe on
-     * blocks of their own, which open the tour's by name. The holder maps
-     * its only view of it, reads the counter (value), unmaps that view
-     * with UnmapViewOfFile and keeps its handle until CloseHandle; the
-     * reader, started after every child exited, opens the name, reads the
-     * counter, then unmaps and closes. value: a counter, or an exit code. */
     obs_table *ev = OBS_TABLE(s, "events", msg(IDS_S6_TITLE_EVENTS_5), step6_events);
     proto_enc(t->name8, enc_block, sizeof enc_block);
 
@@ -263,15 +264,14 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
             b->holder_counter = proto_num(holder.reply, "counter", -1);
             b->holder_view = proto_addr(holder.reply, "view");
         }
-        step6_row(ev, "holder", &holder, "open, map, read counter",
-                  ok ? obs_text(w32_error_name(err, gone, sizeof gone))
-                     : step6_result(&holder, FALSE),
+        step6_row(ev, STEP6_HOLDER, &holder, "open, map, read counter", IDS_S6_W_OPEN_MAP_READ_49,
+                  ok ? tour_error_cell(err) : step6_result(&holder, FALSE),
                   held ? obs_int(b->holder_counter) : obs_absent());
         if (held) {
             b->holder_unmapped = sup_ask(&holder, "holdunmap");
             if (b->holder_unmapped)
                 proto_kv(holder.reply, "t", b->holder_after, sizeof b->holder_after);
-            step6_row(ev, "holder", &holder, "UnmapViewOfFile",
+            step6_row(ev, STEP6_HOLDER, &holder, "UnmapViewOfFile", 0,
                       step6_result(&holder, b->holder_unmapped), obs_absent());
         }
     }
@@ -283,7 +283,8 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
         b->before++;
         BOOL ok = sup_stop(c);
         b->exited += ok;
-        step6_row(ev, "child", c, "exit", obs_text(ok ? "exited" : "lost"),
+        step6_row(ev, STEP6_CHILD, c, "exit", IDS_S6_W_EXIT_50,
+                  ok ? obs_word("exited", IDS_S6_W_EXITED_53) : obs_word("lost", IDS_CELL_LOST),
                   obs_int(c->exit_code));
     }
 
@@ -293,16 +294,15 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
         b->reader_open = step6_open_err(&reader, ok);
         if (b->reader_open == ERROR_SUCCESS)
             b->reader_counter = proto_num(reader.reply, "counter", -1);
-        step6_row(ev, "reader", &reader, "open, map, read counter",
-                  ok ? obs_text(w32_error_name(b->reader_open, gone, sizeof gone))
-                     : step6_result(&reader, FALSE),
+        step6_row(ev, STEP6_READER, &reader, "open, map, read counter", IDS_S6_W_OPEN_MAP_READ_49,
+                  ok ? tour_error_cell(b->reader_open) : step6_result(&reader, FALSE),
                   b->reader_open == ERROR_SUCCESS ? obs_int(b->reader_counter) : obs_absent());
     }
 
     if (held && sup_live(&holder)) {
         b->holder_closed = sup_ask(&holder, "holdclose");
-        step6_row(ev, "holder", &holder, "CloseHandle", step6_result(&holder, b->holder_closed),
-                  obs_absent());
+        step6_row(ev, STEP6_HOLDER, &holder, "CloseHandle", 0,
+                  step6_result(&holder, b->holder_closed), obs_absent());
     }
 
     /* The tour never mapped the block: can it still open it by name? */
@@ -314,8 +314,8 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
         w32_fail("CloseHandle");
     b->gone = err;
     b->alive_at_check = sup_live(&holder) && sup_live(&reader);
-    step6_row(ev, "tour", NULL, "OpenFileMapping by name",
-              obs_text(w32_error_name(err, gone, sizeof gone)), obs_absent());
+    step6_row(ev, STEP6_TOUR, NULL, "OpenFileMapping by name", IDS_S6_W_OPEN_BY_NAME_51,
+              tour_error_cell(err), obs_absent());
     /* They hold nothing of the tour's block any more: their exit changes nothing of it. */
     if (sup_live(&holder))
         sup_stop(&holder);
@@ -329,8 +329,8 @@ static void step6_block_part(sup_tour *t, obs_step *s, step6_block_obs *b)
         b->created = proto_num(fresh->hello, "created", 0) == 1;
         if (sup_ask(fresh, "state"))
             b->counter_after = proto_num(fresh->reply, "counter", -1);
-        step6_row(ev, "new child", fresh, "start, read the counter",
-                  obs_text(b->created ? "created" : "ERROR_ALREADY_EXISTS"),
+        step6_row(ev, STEP6_NEW_CHILD, fresh, "start, read the counter", IDS_S6_W_START_READ_52,
+                  step6_created(b->created),
                   b->counter_after >= 0 ? obs_int(b->counter_after) : obs_absent());
     }
     t->nkids = b->started ? 1 : 0;

@@ -24,8 +24,12 @@ typedef struct step7_round {
 } step7_round;
 
 static const char *const step7_way[3] = { "racy", "atomic", "locked" };
+static const UINT step7_way_say[3] = { IDS_S7_W_RACY_20, IDS_S7_W_ATOMIC_21,
+                                       IDS_S7_W_LOCKED_22 };
 static const char *const step7_how[3] = { "read, add, write", "InterlockedIncrement64",
                                           "the block's lock" };
+static const UINT step7_how_say[3] = { IDS_S7_W_READ_ADD_WRITE_23, 0,  /* an API's name */
+                                       IDS_S7_W_BLOCK_LOCK_24 };
 static const char *const step7_field[3] = { "racy", "counter", "locked" };  /* in "state" */
 
 static const obs_col step7_cols[] = {
@@ -123,7 +127,8 @@ void step7_sync(sup_tour *t, obs_step *s)
             sup_ask(&t->kids[i], "arm %s", go8);
         for (int m = 0; m < 3; m++) {
             ok[m] = step7_race(t, go, m, &r[m]);
-            OBS_ROW(tab, obs_text(step7_way[m]), obs_text(step7_how[m]),
+            OBS_ROW(tab, obs_word(step7_way[m], step7_way_say[m]),
+                    obs_word(step7_how[m], step7_how_say[m]),
                     ok[m] ? obs_int(r[m].racers) : obs_absent(),
                     ok[m] ? obs_int(r[m].after - r[m].before) : obs_absent(),
                     ok[m] ? obs_int(r[m].lost) : obs_absent(),

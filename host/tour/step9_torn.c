@@ -18,28 +18,11 @@
 #define STEP9_MS          1000  /* how long the writer writes and the readers read */
 #define STEP9_MIN_CHANGES 10    /* the text a reader saw changed at least this often */
 
-static const char *const step9_claim = "Why 1: without a lock, a reader can get half of "
-                                       "one text and half of another (torn text).";
-static const char *const step9_title = "A writer sets two texts in turn (1800 'A', 900 'B') "
-                                       "while the others read; mixed: reads that were "
-                                       "neither text; changes: how often a reader saw the "
-                                       "text change.";
+/* The sentences are IDS_S9_* in strings.rc; the table's words of data: */
 static const char *const step9_dll[2] = { "level 0", "memscope" };
+static const UINT step9_dll_say[2] = { IDS_WHY_LEVEL0, 0 };
 static const char *const step9_how[2] = { "no lock", "lock + 2 buffers" };
-static const char *const step9_note = "level 0 is memscope_level0.dll on %s (Microsoft's "
-                                      "sample's design); memscope is memscope.dll on the "
-                                      "tour's block. Each round lasts %d ms.";
-static const char *const step9_v_fail = "memscope showed %lld mixed reads: it must show none.";
-static const char *const step9_v_few = "the readers saw the text change only %lld (level "
-                                       "0) and %lld (memscope) times: too few to say.";
-static const char *const step9_v_shown = "level 0: %lld of %lld reads were mixed, half of one "
-                                         "text and half of another. memscope: none of %lld "
-                                         "reads, while the text changed %lld times under "
-                                         "them.";
-static const char *const step9_v_not = "memscope: none of %lld reads was mixed, while the "
-                                       "text changed %lld times under them. Level 0: torn "
-                                       "text not shown this time (0 of %lld reads), which "
-                                       "is luck, not correctness.";
+static const UINT step9_how_say[2] = { IDS_S9_W_NO_LOCK_20, IDS_S9_W_LOCK_BUFFERS_21 };
 
 static const obs_col step9_cols[] = {
     { "dll", IDS_COL_DLL, OBS_TEXT, 0, 0 },
@@ -90,14 +73,19 @@ void step9_torn(sup_tour *t, obs_step *s)
 {
     step9_round r[2] = { 0 };
     char name[sizeof t->name8 + 16];
+    static char title[512];     /* the table keeps a pointer to it */
 
-    obs_begin(s, 9, step9_claim);
-    obs_table *tab = OBS_TABLE(s, "rounds", step9_title, step9_cols);
+    obs_begin(s, 9, msg(IDS_S9_CLAIM));
+    /* A writer sets two texts in turn (%d 'A', %d 'B') while the others read; mixed: reads
+     * that were neither text; changes: how often a reader saw the text change. */
+    snprintf(title, sizeof title, msg(IDS_S9_TITLE_ROUNDS_2), WHY_LONG, WHY_SHORT);
+    obs_table *tab = OBS_TABLE(s, "rounds", title, step9_cols);
     snprintf(name, sizeof name, "%s.why9", t->name8);
     step9_round_run(t, 0, name, &r[0]);
     step9_round_run(t, 1, name, &r[1]);
     for (int m = 0; m < 2; m++) {
-        OBS_ROW(tab, obs_text(step9_dll[m]), obs_text(step9_how[m]),
+        OBS_ROW(tab, obs_word(step9_dll[m], step9_dll_say[m]),
+                obs_word(step9_how[m], step9_how_say[m]),
                 r[m].ok ? obs_int(r[m].writes) : obs_absent(),
                 r[m].ok ? obs_int(r[m].reads) : obs_absent(),
                 r[m].ok ? obs_int(r[m].changes) : obs_absent(),
@@ -116,16 +104,29 @@ void step9_torn(sup_tour *t, obs_step *s)
     }
     obs_fact_add(s, "min_changes", obs_int(STEP9_MIN_CHANGES));
     obs_fact_add(s, "level0_shown", obs_bool(r[0].mixed > 0));
-    obs_note(s, step9_note, name, STEP9_MS);
+    /* level 0 is memscope_level0.dll on %s (Microsoft's sample's design); memscope is
+     * memscope.dll on the tour's block. Each round lasts %d ms. */
+    obs_note(s, msg(IDS_S9_NOTE_3), name, STEP9_MS);
     if (!r[0].ok || !r[1].ok)
-        obs_verdict(s, OBS_INCONCLUSIVE, "%s", "a round could not run (see the notes).");
+        /* a round could not run (see the notes). */
+        obs_verdict(s, OBS_INCONCLUSIVE, "%s", msg(IDS_S9_V_INCONCLUSIVE_4));
     else if (r[1].mixed > 0)
-        obs_verdict(s, OBS_FAILS, step9_v_fail, r[1].mixed);
+        /* memscope showed %lld mixed reads: it must show none. */
+        obs_verdict(s, OBS_FAILS, msg(IDS_S9_V_FAILS_5), r[1].mixed);
     else if (r[1].changes < STEP9_MIN_CHANGES)  /* level 0's mixed reads show overlap */
-        obs_verdict(s, OBS_INCONCLUSIVE, step9_v_few, r[0].changes, r[1].changes);
+        /* the readers saw the text change only %lld (level 0) and %lld (memscope) times:
+         * too few to say. */
+        obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S9_V_INCONCLUSIVE_6), r[0].changes,
+                    r[1].changes);
     else if (r[0].mixed > 0)
-        obs_verdict(s, OBS_HOLDS, step9_v_shown, r[0].mixed, r[0].reads, r[1].reads,
+        /* level 0: %lld of %lld reads were mixed, half of one text and half of another.
+         * memscope: none of %lld reads, while the text changed %lld times under them. */
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S9_V_HOLDS_7), r[0].mixed, r[0].reads, r[1].reads,
                     r[1].changes);
     else
-        obs_verdict(s, OBS_HOLDS, step9_v_not, r[1].reads, r[1].changes, r[0].reads);
+        /* memscope: none of %lld reads was mixed, while the text changed %lld times under
+         * them. Level 0: torn text not shown this time (0 of %lld reads), which is luck,
+         * not correctness. */
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S9_V_HOLDS_8), r[1].reads, r[1].changes,
+                    r[0].reads);
 }

@@ -12,6 +12,7 @@
 
 #include "obs.h"
 #include "supervise.h"
+#include "win32.h"
 
 /* Said wherever two processes show the same address for different memory (steps 1, 2,
  * 4, 5): the coincidence is Wine's, and the lesson must never rest on it.  (DLL images are
@@ -37,6 +38,22 @@ static inline void tour_note_same_numbers(sup_tour *t, obs_step *s, const char *
         snprintf(same, sizeof same, msg(IDS_TOUR_SAME_NUMBERS), TOUR_ASLR_FLAGS);
     obs_note(s, msg(IDS_TOUR_SAME_NOTE), lead, same, tail);
     t->same_numbers_said = TRUE;
+}
+
+/* A Win32 error as a table cell: its ERROR_... name, or "error N" (in the reader's
+ * language in the text table) for a code the tour does not name. */
+static inline obs_cell tour_error_cell(DWORD err)
+{
+    char buf[32];
+    const char *name = w32_error_name(err, buf, sizeof buf);
+    return name == buf ? obs_word_n(buf, IDS_CELL_ERROR_N, (long long)err) : obs_text(name);
+}
+
+/* The same, as words for a sentence (into buf). */
+static inline const char *tour_error_say(DWORD err, char *buf, size_t cap)
+{
+    obs_cell c = tour_error_cell(err);
+    return obs_text_shown(&c, buf, cap);
 }
 
 /* What step 4 mapped, which steps 5 and 6 look at again. */
