@@ -257,7 +257,7 @@ check:
 	scripts/check-strings.py   # every string in English and French, same placeholders
 	$(MAKE) all
 	$(MAKE) check-exports
-	scripts/doc-links.pl --check README.md
+	scripts/doc-links.pl --check README.md README.fr.md
 	scripts/doc-links.pl --check docs/levels.md docs/exercises.md
 	scripts/doc-snippets.pl docs/levels.md docs/exercises.md
 	scripts/check-tour-json.sh $(ARCH)
