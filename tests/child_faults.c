@@ -43,6 +43,12 @@
  *   changeevent        MemscopeChangeEvent: this process watches, the event exists, and
  *                      the handle stays open           -> changeevent=<error>
  *   dynattach          loads memscope_dyn.dll and keeps it -> dynattached=<its count>
+ *   prewake            the main thread holds the lock; thread W asks for it and parks;
+ *                      the main thread unlocks (with the slowrelease hook, W is woken and
+ *                      parks again before the lock is let go); W notes when it got the
+ *                      lock  -> prewakeerr=, prewakeus=<from the unlock's return>
+ *   acqbump STOP READY (READY) moves the lock's count of acquisitions, as a hostile
+ *                      process could, until the event STOP   -> acqbumps=
  *   dynfree            FreeLibrary of it, then this process's (static) count
  *                      -> dynfreed=, afterfree=
  */
@@ -353,6 +359,70 @@ static void cmd_handover(int rounds)
     mst_out("handovermaxus=%lld", us[done - 1]);
 }
 
+/* A release that wakes a waiter before it lets go must still wake one that parks again
+ * before the lock is free.  One round of the hand-over above, reported from the unlock's
+ * return (the test runs it with the slowrelease hook: the unlock takes 20 ms). */
+static void cmd_prewake(void)
+{
+    handover h = { CreateEventW(NULL, FALSE, FALSE, NULL), CreateEventW(NULL, FALSE, FALSE, NULL),
+                   0, ERROR_SUCCESS, 1 };
+    MEMSCOPE_LOCK_STATE st = { 0 };
+    LARGE_INTEGER f, t0;
+    DWORD err;
+    if (h.go == NULL || h.done == NULL || !QueryPerformanceFrequency(&f) ||
+        (err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS) {
+        mst_out("error=prewake setup failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    HANDLE t = must_thread(handover_waiter, &h, NULL);
+    SetEvent(h.go);
+    ULONGLONG deadline = GetTickCount64() + MST_CHILD_TIMEOUT_MS;
+    while ((err = MemscopeLockState(&st)) == ERROR_SUCCESS && st.waiters < 1 &&
+           GetTickCount64() < deadline)
+        Sleep(1);
+    if (err == ERROR_SUCCESS && st.waiters < 1)
+        err = ERROR_TIMEOUT;                   /* the waiter never parked */
+    Sleep(5);
+    DWORD uerr = MemscopeUnlock();
+    QueryPerformanceCounter(&t0);
+    if (WaitForSingleObject(h.done, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0 ||
+        WaitForSingleObject(t, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
+        mst_out("error=the waiter did not report");
+        ExitProcess(3);
+    }
+    if (err == ERROR_SUCCESS)
+        err = uerr != ERROR_SUCCESS ? uerr : h.err;
+    mst_out("prewakeerr=%lu", (unsigned long)err);
+    mst_out("prewakeus=%lld", (h.got - t0.QuadPart) * 1000000 / f.QuadPart);
+    CloseHandle(t);
+    CloseHandle(h.go);
+    CloseHandle(h.done);
+}
+
+/* The count of acquisitions is a hint a waiter reads (is the lock changing hands?), and
+ * another process can write it at any instant: acqbump keeps it moving. */
+static void cmd_acqbump(const char *stop_name, const char *ready_name)
+{
+    MEMSCOPE_BLOCK *b = view();
+    HANDLE stop = OpenEventA(SYNCHRONIZE, FALSE, stop_name);
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, ready_name);
+    long long bumps = 0;
+    if (stop == NULL || ready == NULL || !SetEvent(ready)) {
+        mst_out("error=acqbump setup failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    volatile uint64_t *acq = &b->lock.acquisitions;
+    do {                                  /* a wait is a wineserver round trip: every 100 */
+        for (int k = 0; k < 100; k++, bumps++) {
+            *acq += 1;
+            Sleep(0);
+        }
+    } while (WaitForSingleObject(stop, 0) == WAIT_TIMEOUT);
+    mst_out("acqbumps=%lld", bumps);
+    CloseHandle(stop);
+    CloseHandle(ready);
+}
+
 /* A length another process can rewrite at any instant, and a reader that must read it once
  * and clamp it.  lenflip rewrites the published buffer's length between 5 and 0x7FFFFFF0
  * until told to stop; lenread reads the text meanwhile and sorts what it gets. */
@@ -540,6 +610,14 @@ int mst_child_fault_cmd(int argc, char **argv)
     if (strcmp(c, "handover") == 0 && argc > 1) {
         cmd_handover((int)strtol(argv[1], NULL, 0));
         return 1;
+    }
+    if (strcmp(c, "prewake") == 0) {
+        cmd_prewake();
+        return 0;
+    }
+    if (strcmp(c, "acqbump") == 0 && argc > 2) {
+        cmd_acqbump(argv[1], argv[2]);
+        return 2;
     }
     if (strcmp(c, "lenflip") == 0 && argc > 2) {
         cmd_lenflip(argv[1], argv[2]);

@@ -1,6 +1,6 @@
 /*
  * test_lock.c: the block's lock: exclusion across processes, a holder killed while holding
- * it, and exact totals under contention.
+ * it, exact totals under contention, and its wake-ups (dll/lock.c).
  */
 #include <stdio.h>
 
@@ -92,6 +92,50 @@ START_TEST(test_unlock_wakes_parked_waiter_at_once)
 }
 END_TEST
 
+/* A releaser wakes a parked waiter before it lets go (so that a releaser that locks again
+ * at once keeps the lock).  The woken waiter may find the lock still held and park again
+ * before it is free; the releaser must then wake it again after letting go, or it sleeps
+ * to the end of its wait (250 ms).  The slowrelease hook holds the releaser 20 ms between
+ * the two, so the waiter does park again in between. */
+START_TEST(test_waiter_parked_again_during_release_is_woken)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_start_hooked(&c, "slowrelease", name, "prewake");
+    ck_assert_uint_eq(mst_finish(&c), 0);
+    ck_assert_int_eq(mst_num(&c, "prewakeerr"), ERROR_SUCCESS);
+    ck_assert_msg(mst_num(&c, "prewakeus") < 150000,
+                  "the waiter got the released lock %ld us after the unlock returned: the "
+                  "release did not wake it again", (long)mst_num(&c, "prewakeus"));
+}
+END_TEST
+
+/* A waiter sleeps 1 ms at a time while the lock's count of acquisitions moves, and parks
+ * only once it stops.  Another process can keep that count moving: the holder's liveness
+ * is still checked by elapsed time, and a dead holder's lock taken over within a second. */
+START_TEST(test_moving_count_does_not_hide_dead_owner)
+{
+    const WCHAR *name = mst_new_name();
+    char ready[64], stop[64];
+    HANDLE eready = mst_new_event(ready, sizeof ready), estop = mst_new_event(stop, sizeof stop);
+    mst_gate gate;
+    mst_child ender, bumper, next;
+    mst_gate_create(&gate);
+    mst_start_held(&ender, name, &gate, "threadexit", "");      /* a dead owner */
+    ck_assert_int_eq(mst_num(&ender, "tlock"), ERROR_SUCCESS);
+    mst_start(&bumper, name, "acqbump %s %s", stop, ready);
+    mst_wait_event(eready, "the count to start moving");
+    mst_run(&next, name, "lock 3000 lockstate unlock");
+    ck_assert_msg(SetEvent(estop), "SetEvent(%s): %lu", stop, GetLastError());
+    ck_assert_uint_eq(mst_finish(&bumper), 0);
+    ck_assert_int_gt(mst_num(&bumper, "acqbumps"), 100);
+    mst_gate_finish(&gate);
+    mst_assert_took_over(&next);
+    CloseHandle(eready);
+    CloseHandle(estop);
+}
+END_TEST
+
 Suite *suite_lock(void)
 {
     Suite *s = suite_create("lock");
@@ -103,6 +147,8 @@ Suite *suite_lock(void)
     tcase_add_test(tc, test_MemscopeLock_dead_owner);
     tcase_add_test(tc, test_exact_totals_under_contention);
     tcase_add_test(tc, test_unlock_wakes_parked_waiter_at_once);
+    tcase_add_test(tc, test_waiter_parked_again_during_release_is_woken);
+    tcase_add_test(tc, test_moving_count_does_not_hide_dead_owner);
     suite_add_tcase(s, tc);
     return s;
 }
