@@ -1,6 +1,10 @@
 /*
  * render_text.c: the tour as text that fits an 80-column terminal.
  *
+ * A line is at most TEXT_WIDTH = 79 characters (not bytes: UTF-8), never 80: a Windows
+ * console 80 columns wide (and Wine's, in a terminal) moves the cursor to the next line
+ * as soon as the 80th column is written, so the line's own CR LF then adds an empty line.
+ *
  * Prose (claims, notes, verdicts) is wrapped at TEXT_WRAP.  A table gets the width of its
  * widest cells; columns marked OBS_GROUP become a line above the rows they share, and if
  * the table is still wider than TEXT_WIDTH the gaps narrow, then the widest text column is
@@ -12,8 +16,8 @@
 
 #include "render.h"
 
-#define TEXT_WIDTH 80
-#define TEXT_WRAP  78
+#define TEXT_WIDTH 79
+#define TEXT_WRAP  77           /* a French " :" after the last word ends at TEXT_WIDTH */
 
 /* Prints text wrapped at TEXT_WRAP, starting at column first_col, each further line
  * indented by `indent`. */
