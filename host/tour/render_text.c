@@ -59,7 +59,7 @@ static const char *text_cell(const obs_col *col, const obs_cell *c, char *buf, s
     case OBS_ADDR: snprintf(buf, cap, "0x%" PRIx64, c->v.a); break;
     case OBS_TEXT: obs_text_shown(c, buf, cap); break;     /* obs_word: translated */
     case OBS_BOOL: snprintf(buf, cap, "%s", msg(c->v.b ? IDS_TOUR_YES : IDS_TOUR_NO)); break;
-    case OBS_MS:   snprintf(buf, cap, "%.1f", c->v.ms); break;
+    case OBS_MS:   msg_decimal(c->v.ms, 1, buf, cap); break;   /* "17.7", "17,7" */
     default:       snprintf(buf, cap, "%s", col->absent != 0 ? msg(col->absent) : "-"); break;
     }
     return buf;
