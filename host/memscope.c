@@ -25,6 +25,7 @@
 #include <getopt.h>
 #include <sddl.h>
 #include <shellapi.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,44 @@ static int cmd_pget(void)
     return 0;
 }
 
+/* info's lines: each string is "label\tvalue" (host/strings.rc); the values start in one
+ * column, two past the longest label of the chosen language, so a longer French label
+ * ("événement du verrou") widens the column rather than touching its value. */
+static const UINT info_labels[] = {
+    IDS_INFO_PID, IDS_INFO_BLOCK, IDS_INFO_STATUS, IDS_INFO_VIEW, IDS_INFO_CREATOR,
+    IDS_INFO_ATTACHED, IDS_INFO_SHARED, IDS_INFO_TEXT, IDS_INFO_COUNTER, IDS_INFO_SECURITY,
+    IDS_INFO_LOCK_EVENT, IDS_INFO_PRIVATE, IDS_INFO_PTEXT, IDS_INFO_GLOBAL, IDS_INFO_SECTION,
+};
+
+/* The width of the label of string id: its characters before the tab. */
+static int info_label_width(UINT id)
+{
+    char label[128];
+    const char *s = msg(id);
+    snprintf(label, sizeof label, "%.*s", (int)strcspn(s, "\t"), s);
+    return msg_width(label);
+}
+
+/* Prints string id (a printf format "label\tvalue") with its value in info's column. */
+static void info_line(UINT id, ...)
+{
+    static int col;
+    if (col == 0) {
+        for (size_t i = 0; i < ARRAYSIZE(info_labels); i++)
+            if (info_label_width(info_labels[i]) > col)
+                col = info_label_width(info_labels[i]);
+        col += 2;
+    }
+    char line[4096];
+    va_list ap;
+    va_start(ap, id);
+    vsnprintf(line, sizeof line, msg(id), ap);
+    va_end(ap);
+    size_t n = strcspn(line, "\t");
+    int w = info_label_width(id);
+    printf("%.*s%*s%s", (int)n, line, col - w, "", line[n] == '\t' ? line + n + 1 : "");
+}
+
 /* Prints the owner and DACL of the named object that open() opens with READ_CONTROL, as
  * SDDL ("O:<owner sid>D:P(A;;<rights>;;;<sid>)...").  GetSecurityInfo loads helper DLLs,
  * which a host may do (the DLL, in DllMain, reads owners with GetKernelObjectSecurity). */
@@ -182,7 +221,7 @@ static void print_sddl(UINT label, const WCHAR *name, BOOL event)
     LPWSTR sddl = NULL;
     DWORD err;
 
-    fputs(msg(label), stdout);
+    info_line(label);
     if (h == NULL && event && GetLastError() == ERROR_FILE_NOT_FOUND) {
         fputs(msg(IDS_SDDL_NONE_YET), stdout);
         return;
@@ -227,8 +266,8 @@ static int cmd_info(void)
     MemscopeStatusText(status, 512, NULL);
     MemscopeImageCounters(&global, &section);
     char name8[3 * (MEMSCOPE_NAME_MAX + 1)];
-    printf(msg(IDS_INFO_PID), (unsigned long)info.pid);
-    printf(msg(IDS_INFO_BLOCK), msg_utf8(info.name, name8, sizeof name8));
+    info_line(IDS_INFO_PID, (unsigned long)info.pid);
+    info_line(IDS_INFO_BLOCK, msg_utf8(info.name, name8, sizeof name8));
     if (info.status == ERROR_SUCCESS) {
         /* The DLL's status text is English (MemscopeStatusText); attached, the host says it
          * in its own words from MEMSCOPE_INFO, the same words in English.  "owner not
@@ -238,13 +277,13 @@ static int cmd_info(void)
                  msg(info.createdHere ? IDS_INFO_CREATED_HERE : IDS_INFO_OPENED),
                  (unsigned long)info.creatorPid,
                  wcsstr(status, L"; owner not reported") ? msg(IDS_INFO_OWNER_UNKNOWN) : "");
-        printf(msg(IDS_INFO_STATUS), line);
+        info_line(IDS_INFO_STATUS, line);
     } else {        /* which call failed, or why the block was refused: the DLL's words */
         char status8[3 * 512];
-        printf(msg(IDS_INFO_STATUS), msg_utf8(status, status8, sizeof status8));
+        info_line(IDS_INFO_STATUS, msg_utf8(status, status8, sizeof status8));
     }
-    printf(msg(IDS_INFO_VIEW), info.view, (unsigned long)info.cbView);
-    printf(msg(IDS_INFO_CREATOR), (unsigned long)info.creatorPid,
+    info_line(IDS_INFO_VIEW, info.view, (unsigned long)info.cbView);
+    info_line(IDS_INFO_CREATOR, (unsigned long)info.creatorPid,
            info.createdHere ? msg(IDS_INFO_THIS_PROCESS) : "");
     if (info.status == ERROR_SUCCESS) {
         MemscopeCounterRead(&counter);
@@ -252,12 +291,12 @@ static int cmd_info(void)
         WCHAR text[MEMSCOPE_TEXT_CAPACITY];
         if (MemscopeGetText(text, ARRAYSIZE(text), NULL) != ERROR_SUCCESS)
             text[0] = 0;
-        printf(msg(IDS_INFO_ATTACHED), (unsigned long)attached);
-        fputs(msg(IDS_INFO_SHARED), stdout);
-        fputs(msg(IDS_INFO_TEXT), stdout);
+        info_line(IDS_INFO_ATTACHED, (unsigned long)attached);
+        info_line(IDS_INFO_SHARED);
+        info_line(IDS_INFO_TEXT);
         put_utf8(text);
         printf("\"\n");
-        printf(msg(IDS_INFO_COUNTER), (long long)counter);
+        info_line(IDS_INFO_COUNTER, (long long)counter);
         WCHAR lock[MEMSCOPE_NAME_MAX + 8];
         swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", info.name);
         print_sddl(IDS_INFO_SECURITY, info.name, FALSE);
@@ -265,13 +304,13 @@ static int cmd_info(void)
     }
     if (MemscopeGetPrivateText(ptext, ARRAYSIZE(ptext), NULL, &paddr) != ERROR_SUCCESS)
         ptext[0] = 0;
-    fputs(msg(IDS_INFO_PRIVATE), stdout);
-    fputs(msg(IDS_INFO_PTEXT), stdout);
+    info_line(IDS_INFO_PRIVATE);
+    info_line(IDS_INFO_PTEXT);
     put_utf8(ptext);
     printf(msg(IDS_INFO_PTEXT_END), paddr);
-    printf(msg(IDS_INFO_GLOBAL), (long)global);
+    info_line(IDS_INFO_GLOBAL, (long)global);
     fputs(msg(IDS_INFO_BY_FILE), stdout);
-    printf(msg(IDS_INFO_SECTION), (long)section);
+    info_line(IDS_INFO_SECTION, (long)section);
     return info.status == ERROR_SUCCESS ? 0 : host_fail("attach", info.status);
 }
 

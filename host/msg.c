@@ -111,6 +111,25 @@ char *msg_system(DWORD err, char *buf, size_t cap)
     return msg_utf8(text, buf, cap);
 }
 
+char *msg_decimal(double v, int decimals, char *buf, size_t cap)
+{
+    char plain[64];
+    WCHAR in[64], out[64], sep[8], none[1] = { 0 };
+    LCID lcid = MAKELCID(msg_current(), SORT_DEFAULT);
+
+    snprintf(plain, sizeof plain, "%.*f", decimals, v);   /* GetNumberFormatW's input */
+    if (cap == 0)
+        return buf;
+    NUMBERFMTW f = { .NumDigits = (UINT)decimals, .LeadingZero = 1, .Grouping = 0,
+                     .lpDecimalSep = sep, .lpThousandSep = none, .NegativeOrder = 1 };
+    if (GetLocaleInfoW(lcid, LOCALE_SDECIMAL, sep, ARRAYSIZE(sep)) > 0 &&
+        MultiByteToWideChar(CP_UTF8, 0, plain, -1, in, ARRAYSIZE(in)) > 0 &&
+        GetNumberFormatW(lcid, 0, in, &f, out, ARRAYSIZE(out)) > 0)
+        return msg_utf8(out, buf, cap);
+    snprintf(buf, cap, "%s", plain);
+    return buf;
+}
+
 int msg_width(const char *s)
 {
     int n = 0;

@@ -31,6 +31,12 @@ char *msg_utf8(const WCHAR *s, char *buf, size_t cap);
  * the system has it, else its own; UTF-8 in buf, no trailing new line; returns buf. */
 char *msg_system(DWORD err, char *buf, size_t cap);
 
+/* v with `decimals` digits after the separator of the chosen language, UTF-8 in buf (cap
+ * bytes); returns buf: "17.7" in English, "17,7" in French.  The separator is the
+ * language's own (GetLocaleInfoW LOCALE_SDECIMAL, applied by GetNumberFormatW with no
+ * grouping, so "1234.5" stays one word); printf's "%.*f" if Windows has no answer. */
+char *msg_decimal(double v, int decimals, char *buf, size_t cap);
+
 /* Number of characters (code points) in UTF-8 text: what a terminal column counts. */
 int msg_width(const char *s);
 

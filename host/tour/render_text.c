@@ -1,6 +1,10 @@
 /*
  * render_text.c: the tour as text that fits an 80-column terminal.
  *
+ * A line is at most TEXT_WIDTH = 79 characters (not bytes: UTF-8), never 80: a Windows
+ * console 80 columns wide (and Wine's, in a terminal) moves the cursor to the next line
+ * as soon as the 80th column is written, so the line's own CR LF then adds an empty line.
+ *
  * Prose (claims, notes, verdicts) is wrapped at TEXT_WRAP.  A table gets the width of its
  * widest cells; columns marked OBS_GROUP become a line above the rows they share, and if
  * the table is still wider than TEXT_WIDTH the gaps narrow, then the widest text column is
@@ -12,8 +16,8 @@
 
 #include "render.h"
 
-#define TEXT_WIDTH 80
-#define TEXT_WRAP  78
+#define TEXT_WIDTH 79
+#define TEXT_WRAP  77           /* a French " :" after the last word ends at TEXT_WIDTH */
 
 /* Prints text wrapped at TEXT_WRAP, starting at column first_col, each further line
  * indented by `indent`. */
@@ -55,7 +59,7 @@ static const char *text_cell(const obs_col *col, const obs_cell *c, char *buf, s
     case OBS_ADDR: snprintf(buf, cap, "0x%" PRIx64, c->v.a); break;
     case OBS_TEXT: obs_text_shown(c, buf, cap); break;     /* obs_word: translated */
     case OBS_BOOL: snprintf(buf, cap, "%s", msg(c->v.b ? IDS_TOUR_YES : IDS_TOUR_NO)); break;
-    case OBS_MS:   snprintf(buf, cap, "%.1f", c->v.ms); break;
+    case OBS_MS:   msg_decimal(c->v.ms, 1, buf, cap); break;   /* "17.7", "17,7" */
     default:       snprintf(buf, cap, "%s", col->absent != 0 ? msg(col->absent) : "-"); break;
     }
     return buf;

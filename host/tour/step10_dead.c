@@ -99,16 +99,20 @@ void step10_dead(sup_tour *t, obs_step *s)
      * %s.mutex; memscope's lock is the owner word in the tour's block, tagged with its
      * holder's thread and creation time. */
     obs_note(s, msg(IDS_S10_NOTE_3), spin, t->name8);
+    char d[3][32];          /* the durations in the reader's language (msg_decimal) */
     if (held < 3 || !opened)
         /* only %d of the 3 holders took their lock, or the waiter could not open the mutex
          * first. */
         obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S10_V_INCONCLUSIVE_4), held);
     else if (err[0] == ERROR_TIMEOUT && err[1] == ERROR_ABANDONED_WAIT_0 &&
              err[2] == ERROR_ABANDONED_WAIT_0)
-        /* level 1's spin word: still held after %.0f ms, and would be for ever: nothing
-         * tells its waiters the holder died. Named mutex: WAIT_ABANDONED after %.1f ms.
-         * memscope's lock: taken over (ERROR_ABANDONED_WAIT_0) after %.1f ms. */
-        obs_verdict(s, OBS_HOLDS, msg(IDS_S10_V_HOLDS_5), ms[0], ms[1], ms[2]);
+        /* Level 1's spin word: still held after %s ms, and would be for ever: nothing
+         * tells its waiters the holder died. Named mutex: WAIT_ABANDONED after %s ms.
+         * memscope's lock: taken over (ERROR_ABANDONED_WAIT_0) after %s ms.  Each
+         * duration rounded as the table shows it (render_text.c: one decimal). */
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S10_V_HOLDS_5), msg_decimal(ms[0], 1, d[0], sizeof d[0]),
+                    msg_decimal(ms[1], 1, d[1], sizeof d[1]),
+                    msg_decimal(ms[2], 1, d[2], sizeof d[2]));
     else
         /* wanted ERROR_TIMEOUT, ERROR_ABANDONED_WAIT_0 and ERROR_ABANDONED_WAIT_0; got %s,
          * %s and %s. */

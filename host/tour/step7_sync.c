@@ -153,14 +153,16 @@ void step7_sync(sup_tour *t, obs_step *s)
     obs_fact_add(s, "racers", obs_int(r[0].racers));
     obs_fact_add(s, "iterations", obs_int(t->iterations));
     long long n0 = (long long)r[0].racers * t->iterations;
+    char pct[32];           /* a decimal in the reader's language (msg_decimal) */
     if (!ok[0] || !ok[1] || !ok[2] || r[0].racers < 2)
         obs_verdict(s, OBS_INCONCLUSIVE, msg(IDS_S7_V_INCONCLUSIVE_4));
     else if (r[1].lost == 0 && r[2].lost == 0 && r[0].lost > 0)
         obs_verdict(s, OBS_HOLDS, msg(IDS_S7_V_HOLDS_5), r[0].lost, n0,
-                    100.0 * (double)r[0].lost / (double)n0,
+                    msg_decimal(100.0 * (double)r[0].lost / (double)n0, 1, pct, sizeof pct),
                     (long long)r[1].racers * t->iterations);
     else if (r[1].lost == 0 && r[2].lost == 0 && r[0].lost == 0)
-        obs_verdict(s, OBS_HOLDS, msg(IDS_S7_V_HOLDS_6), r[0].overlap_ms);
+        obs_verdict(s, OBS_HOLDS, msg(IDS_S7_V_HOLDS_6),
+                    msg_decimal(r[0].overlap_ms, 1, pct, sizeof pct));
     else
         obs_verdict(s, OBS_FAILS, msg(IDS_S7_V_FAILS_7), r[0].lost, r[1].lost, r[2].lost);
 }
