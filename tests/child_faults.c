@@ -369,9 +369,12 @@ static void cmd_prewake(void)
     MEMSCOPE_LOCK_STATE st = { 0 };
     LARGE_INTEGER f, t0;
     DWORD err;
-    if (h.go == NULL || h.done == NULL || !QueryPerformanceFrequency(&f) ||
-        (err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS) {
+    if (h.go == NULL || h.done == NULL || !QueryPerformanceFrequency(&f)) {
         mst_out("error=prewake setup failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    if ((err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS) {
+        mst_out("error=prewake: MemscopeLock: %lu", (unsigned long)err);
         ExitProcess(3);
     }
     HANDLE t = must_thread(handover_waiter, &h, NULL);
