@@ -3,8 +3,9 @@
  *
  * Why not a named mutex: under Wine every acquire and release of a kernel object is a
  * round trip to wineserver (a lock+unlock pair: 6-19 us in make bench), a thousand times
- * an interlocked operation on the shared page.  Why not a plain spinlock in shared memory (Boost.Interprocess's
- * interprocess_mutex): a holder that dies leaves it locked forever.  So:
+ * an interlocked operation on the shared page.  Why not a plain spinlock in shared memory
+ * (Boost.Interprocess's interprocess_mutex): a holder that dies leaves it locked forever.
+ * So:
  *
  * - the owner word names the holding *thread*, MEMSCOPE_OWNER(thread id, creation-time
  *   tag) (procid.c): acquiring is one InterlockedCompareExchange64 from 0, releasing one
