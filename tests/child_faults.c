@@ -370,7 +370,7 @@ static void cmd_prewake(void)
     LARGE_INTEGER f, t0;
     DWORD err;
     if (h.go == NULL || h.done == NULL || !QueryPerformanceFrequency(&f) ||
-        (err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS) {
+        MemscopeLock(MST_CHILD_TIMEOUT_MS) != ERROR_SUCCESS) {
         mst_out("error=prewake setup failed: %lu", GetLastError());
         ExitProcess(3);
     }
