@@ -36,19 +36,19 @@
 
 static HANDLE g_stop;   /* set by Ctrl-C / Ctrl-Break */
 
-/* Prints a UTF-16 string as UTF-8 (the console code page is set to UTF-8 in main), so text
- * round-trips whatever the ANSI code page. */
+/* Prints a UTF-16 string like all text, through msg_fputs (msg.h): UTF-16 again on a
+ * console, UTF-8 into a pipe or a file, so text round-trips whatever the ANSI code page. */
 static void put_utf8(const WCHAR *s)
 {
     char buf[4 * MEMSCOPE_TEXT_CAPACITY];
     if (WideCharToMultiByte(CP_UTF8, 0, s, -1, buf, sizeof buf, NULL, NULL) == 0)
         strcpy(buf, "?");
-    fputs(buf, stdout);
+    msg_fputs(buf, stdout);
 }
 
 static void usage(FILE *f)
 {
-    fputs(msg(IDS_USAGE), f);
+    msg_fputs(msg(IDS_USAGE), f);
 }
 
 /* host_fail: prints a Win32 error with the system's message, for the operation that failed,
@@ -56,8 +56,8 @@ static void usage(FILE *f)
 int host_fail(const char *what, DWORD err)
 {
     char text[3 * 512];
-    fprintf(stderr, msg(IDS_ERR_FAILED), what, msg_system(err, text, sizeof text),
-            (unsigned long)err);
+    msg_eprintf(msg(IDS_ERR_FAILED), what, msg_system(err, text, sizeof text),
+                (unsigned long)err);
     return 1;
 }
 
@@ -89,9 +89,9 @@ static int cmd_hold(DWORD seconds)
     if (!SetConsoleCtrlHandler(on_ctrl, TRUE))
         return host_fail("SetConsoleCtrlHandler", GetLastError());
     if (seconds)
-        printf(msg(IDS_HOLD_FOR), (unsigned long)seconds);
+        msg_printf(msg(IDS_HOLD_FOR), (unsigned long)seconds);
     else
-        fputs(msg(IDS_HOLD_UNTIL), stdout);
+        msg_fputs(msg(IDS_HOLD_UNTIL), stdout);
     fflush(stdout);
     if (WaitForSingleObject(g_stop, seconds ? seconds * 1000 : INFINITE) == WAIT_FAILED)
         return host_fail("WaitForSingleObject", GetLastError());
@@ -103,7 +103,7 @@ static int cmd_set(const WCHAR *text)
     DWORD err = MemscopeSetText(text, (DWORD)wcslen(text));
     if (err != ERROR_SUCCESS)
         return host_fail("set", err);
-    printf(msg(IDS_SET_DONE), (unsigned long)wcslen(text));
+    msg_printf(msg(IDS_SET_DONE), (unsigned long)wcslen(text));
     return 0;
 }
 
@@ -114,7 +114,7 @@ static int cmd_get(void)
     if (err != ERROR_SUCCESS)
         return host_fail("get", err);
     put_utf8(buf);
-    putchar('\n');
+    msg_putchar('\n');
     return 0;
 }
 
@@ -124,7 +124,7 @@ static int cmd_inc(void)
     DWORD err = MemscopeCounterIncrement(&v);
     if (err != ERROR_SUCCESS)
         return host_fail("inc", err);
-    printf(msg(IDS_INC_DONE), (long long)v);
+    msg_printf(msg(IDS_INC_DONE), (long long)v);
     return 0;
 }
 
@@ -134,10 +134,10 @@ static int cmd_image_counter(BOOL section)
     LONG v = 0;
     if (section) {
         MemscopeSectionIncrement(&v);
-        printf(msg(IDS_SECTION_DONE), (long)v);
+        msg_printf(msg(IDS_SECTION_DONE), (long)v);
     } else {
         MemscopeGlobalIncrement(&v);
-        printf(msg(IDS_GLOBAL_DONE), (long)v);
+        msg_printf(msg(IDS_GLOBAL_DONE), (long)v);
     }
     return 0;
 }
@@ -151,7 +151,7 @@ static int cmd_pset(const WCHAR *text)
         return host_fail("pset", err);
     if ((err = MemscopeGetPrivateText(buf, ARRAYSIZE(buf), NULL, &addr)) != ERROR_SUCCESS)
         return host_fail("pget", err);
-    printf(msg(IDS_PSET_DONE), addr);
+    msg_printf(msg(IDS_PSET_DONE), addr);
     return 0;
 }
 
@@ -163,12 +163,12 @@ static int cmd_pget(void)
     if (err != ERROR_SUCCESS)
         return host_fail("pget", err);
     if (addr == NULL) {
-        fputs(msg(IDS_PGET_NONE), stdout);
+        msg_fputs(msg(IDS_PGET_NONE), stdout);
         return 0;
     }
-    printf(msg(IDS_PGET_AT), addr);
+    msg_printf(msg(IDS_PGET_AT), addr);
     put_utf8(buf);
-    putchar('\n');
+    msg_putchar('\n');
     return 0;
 }
 
@@ -207,7 +207,7 @@ static void info_line(UINT id, ...)
     va_end(ap);
     size_t n = strcspn(line, "\t");
     int w = info_label_width(id);
-    printf("%.*s%*s%s", (int)n, line, col - w, "", line[n] == '\t' ? line + n + 1 : "");
+    msg_printf("%.*s%*s%s", (int)n, line, col - w, "", line[n] == '\t' ? line + n + 1 : "");
 }
 
 /* Prints the owner and DACL of the named object that open() opens with READ_CONTROL, as
@@ -223,12 +223,12 @@ static void print_sddl(UINT label, const WCHAR *name, BOOL event)
 
     info_line(label);
     if (h == NULL && event && GetLastError() == ERROR_FILE_NOT_FOUND) {
-        fputs(msg(IDS_SDDL_NONE_YET), stdout);
+        msg_fputs(msg(IDS_SDDL_NONE_YET), stdout);
         return;
     }
     if (h == NULL) {
         err = GetLastError();
-        fputs(msg(IDS_NOT_READABLE), stdout);
+        msg_fputs(msg(IDS_NOT_READABLE), stdout);
         host_fail(event ? "OpenEventW" : "OpenFileMappingW", err);
         return;
     }
@@ -236,16 +236,16 @@ static void print_sddl(UINT label, const WCHAR *name, BOOL event)
                           OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
                           NULL, NULL, NULL, NULL, &sd);
     if (err != ERROR_SUCCESS) {
-        fputs(msg(IDS_NOT_READABLE), stdout);
+        msg_fputs(msg(IDS_NOT_READABLE), stdout);
         host_fail("GetSecurityInfo", err);
     } else if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(
                    sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
                    &sddl, NULL)) {
-        fputs(msg(IDS_NOT_READABLE), stdout);
+        msg_fputs(msg(IDS_NOT_READABLE), stdout);
         host_fail("ConvertSecurityDescriptorToStringSecurityDescriptorW", GetLastError());
     } else {
         put_utf8(sddl);
-        putchar('\n');
+        msg_putchar('\n');
     }
     LocalFree(sddl);
     LocalFree(sd);
@@ -295,7 +295,7 @@ static int cmd_info(void)
         info_line(IDS_INFO_SHARED);
         info_line(IDS_INFO_TEXT);
         put_utf8(text);
-        printf("\"\n");
+        msg_printf("\"\n");
         info_line(IDS_INFO_COUNTER, (long long)counter);
         WCHAR lock[MEMSCOPE_NAME_MAX + 8];
         swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", info.name);
@@ -307,9 +307,9 @@ static int cmd_info(void)
     info_line(IDS_INFO_PRIVATE);
     info_line(IDS_INFO_PTEXT);
     put_utf8(ptext);
-    printf(msg(IDS_INFO_PTEXT_END), paddr);
+    msg_printf(msg(IDS_INFO_PTEXT_END), paddr);
     info_line(IDS_INFO_GLOBAL, (long)global);
-    fputs(msg(IDS_INFO_BY_FILE), stdout);
+    msg_fputs(msg(IDS_INFO_BY_FILE), stdout);
     info_line(IDS_INFO_SECTION, (long)section);
     return info.status == ERROR_SUCCESS ? 0 : host_fail("attach", info.status);
 }
@@ -320,18 +320,18 @@ static int cmd_status(void)
     DWORD n = 0, err = MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n);
     if (err != ERROR_SUCCESS)
         return host_fail("status", err);
-    fputs(msg(IDS_STATUS_HEAD), stdout);
+    msg_fputs(msg(IDS_STATUS_HEAD), stdout);
     for (DWORD i = 0; i < n; i++) {
         FILETIME ft = { (DWORD)list[i].attachTime, (DWORD)(list[i].attachTime >> 32) };
         SYSTEMTIME st;
         FileTimeToSystemTime(&ft, &st);
         char image[3 * MAX_PATH];
-        printf("%-6lu %-8lu %04u-%02u-%02u %02u:%02u:%02u.%03u  %s\n",
-               (unsigned long)list[i].slot, (unsigned long)list[i].pid, st.wYear, st.wMonth,
-               st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds,
-               msg_utf8(list[i].image, image, sizeof image));
+        msg_printf("%-6lu %-8lu %04u-%02u-%02u %02u:%02u:%02u.%03u  %s\n",
+                   (unsigned long)list[i].slot, (unsigned long)list[i].pid, st.wYear,
+                   st.wMonth, st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds,
+                   msg_utf8(list[i].image, image, sizeof image));
     }
-    printf(msg(IDS_STATUS_COUNT), (unsigned long)n);
+    msg_printf(msg(IDS_STATUS_COUNT), (unsigned long)n);
     return 0;
 }
 
@@ -344,7 +344,7 @@ static int with_wide_arg(int argc, int index, int (*fn)(const WCHAR *))
     if (wargv == NULL)
         return host_fail("CommandLineToArgvW", GetLastError());
     if (wargc != argc) {
-        fputs(msg(IDS_ERR_CMDLINE), stderr);
+        msg_fputs(msg(IDS_ERR_CMDLINE), stderr);
         rc = 1;
     } else {
         rc = fn(wargv[index]);
@@ -368,7 +368,7 @@ static BOOL lang_option(int argc, char **argv)
         else if (strcmp(argv[i], "--hold") == 0 || strncmp(argv[i], "--hold=", 7) == 0)
             continue;
         if (v != NULL && !msg_set_lang(v)) {
-            fprintf(stderr, msg(IDS_ERR_LANG), v);
+            msg_eprintf(msg(IDS_ERR_LANG), v);
             return FALSE;
         }
     }
@@ -388,7 +388,10 @@ int main(int argc, char **argv)
     DWORD hold_seconds = 0;
     int c, rc;
 
-    SetConsoleOutputCP(CP_UTF8);    /* fails harmlessly when stdout is not a console */
+    /* Text reaches a console through WriteConsoleW (msg.h), which ignores the code page;
+     * this is for bytes that still reach it (msg.h's fallback when WriteConsoleW fails),
+     * on a Windows console that honours it.  Fails harmlessly when there is no console. */
+    SetConsoleOutputCP(CP_UTF8);
     if (!lang_option(argc, argv))
         return EXIT_USAGE;
 
@@ -399,7 +402,7 @@ int main(int argc, char **argv)
         case 'H':
             hold_after = TRUE;
             if (optarg != NULL && !parse_seconds(optarg, &hold_seconds)) {
-                fprintf(stderr, msg(IDS_ERR_HOLD_OPT), optarg);
+                msg_eprintf(msg(IDS_ERR_HOLD_OPT), optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -409,16 +412,16 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         case 'V':
-            printf("memscope %s\n", MEMSCOPE_VERSION);
+            msg_printf("memscope %s\n", MEMSCOPE_VERSION);
             return 0;
         default:
-            fprintf(stderr, msg(IDS_ERR_OPTION), argv[optind - 1]);
+            msg_eprintf(msg(IDS_ERR_OPTION), argv[optind - 1]);
             usage(stderr);
             return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
-        fputs(msg(IDS_ERR_NO_COMMAND), stderr);
+        msg_fputs(msg(IDS_ERR_NO_COMMAND), stderr);
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -452,12 +455,12 @@ int main(int argc, char **argv)
         rc = cmd_status();
     } else if (strcmp(cmd, "hold") == 0 && nargs <= 1) {
         if (nargs == 1 && !parse_seconds(argv[optind + 1], &hold_seconds)) {
-            fprintf(stderr, msg(IDS_ERR_HOLD_ARG), argv[optind + 1]);
+            msg_eprintf(msg(IDS_ERR_HOLD_ARG), argv[optind + 1]);
             return EXIT_USAGE;
         }
         return cmd_hold(hold_seconds);
     } else {
-        fprintf(stderr, msg(IDS_ERR_UNKNOWN), cmd);
+        msg_eprintf(msg(IDS_ERR_UNKNOWN), cmd);
         usage(stderr);
         return EXIT_USAGE;
     }

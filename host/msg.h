@@ -4,13 +4,16 @@
  * else the user's UI language (GetUserDefaultUILanguage), English when the table has no
  * such language or no such string.  The lookup is done by language id with
  * FindResourceExW, not LoadStringW (which takes the thread's language), so --lang works on
- * any system.  Strings come back as UTF-8, ready for printf; format strings keep their
- * printf placeholders (scripts/check-strings.sh checks both languages agree).
+ * any system.  Strings come back as UTF-8, ready for msg_printf (below, which writes them
+ * to a console or a pipe); format strings keep their printf placeholders
+ * (scripts/check-strings.py checks both languages agree).
  */
 #ifndef MEMSCOPE_MSG_H
 #define MEMSCOPE_MSG_H
 
 #include <windows.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "strings.h"
 
@@ -39,5 +42,27 @@ char *msg_decimal(double v, int decimals, char *buf, size_t cap);
 
 /* Number of characters (code points) in UTF-8 text: what a terminal column counts. */
 int msg_width(const char *s);
+
+/*
+ * Output.  Everything memscope.exe prints on stdout or stderr goes through these (f is
+ * stdout or stderr; another stream always gets the bytes).  Text is UTF-8:
+ * - when the stream's standard handle is a console (GetConsoleMode succeeds on it, decided
+ *   once per stream), it is written with WriteConsoleW, as UTF-16, after an fflush of the
+ *   CRT stream so the order is kept: both the Windows console and Wine's take UTF-16 that
+ *   way whatever the code page, whereas bytes written to a console are decoded in a code
+ *   page that Wine's console does not take from SetConsoleOutputCP ("Ã©tat" for "état");
+ * - otherwise (a pipe, a file) the UTF-8 bytes go through the CRT, exactly as printf would
+ *   write them.
+ * If WriteConsoleW fails, that text and all later text of the stream take the byte path.
+ * Each call converts its own text: a call must not end inside a UTF-8 character.
+ */
+BOOL msg_console(const FILE *f);
+void msg_write(FILE *f, const char *s, size_t n);
+void msg_fputs(const char *s, FILE *f);
+void msg_putchar(int c);
+int msg_vfprintf(FILE *f, const char *fmt, va_list ap);
+int msg_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int msg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int msg_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

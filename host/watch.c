@@ -78,11 +78,11 @@ static void clear_console(HANDLE out)
     SetConsoleCursorPosition(out, home);
 }
 
-/* Prints w as UTF-8, like everything else (main sets the console code page to UTF-8). */
+/* Prints w like everything else, through msg_fputs (msg.h): WriteConsoleW on a console. */
 static void print_utf8(const WCHAR *w)
 {
     char buf[4 * 256];  /* UTF-8 of up to 256 UTF-16 units */
-    fputs(msg_utf8(w, buf, sizeof buf), stdout);
+    msg_fputs(msg_utf8(w, buf, sizeof buf), stdout);
 }
 
 /* One frame: everything read through the DLL's accessors at this moment. */
@@ -98,35 +98,36 @@ static void draw(const MEMSCOPE_INFO *info, unsigned long frame, const char *rea
 
     GetLocalTime(&now);
     char name8[3 * (MEMSCOPE_NAME_MAX + 1)], image[3 * MAX_PATH];
-    printf(msg(IDS_WATCH_TITLE), msg_utf8(info->name, name8, sizeof name8));
-    printf(msg(IDS_WATCH_REFRESH_AT), frame, reason, now.wHour, now.wMinute, now.wSecond);
+    msg_printf(msg(IDS_WATCH_TITLE), msg_utf8(info->name, name8, sizeof name8));
+    msg_printf(msg(IDS_WATCH_REFRESH_AT), frame, reason, now.wHour, now.wMinute, now.wSecond);
     DWORD err = MemscopeGetText(text, MEMSCOPE_TEXT_CAPACITY, &len);
     if (err != ERROR_SUCCESS)
         swprintf(text, MEMSCOPE_TEXT_CAPACITY, L"(MemscopeGetText: %lu)", (unsigned long)err);
     if (len > 200)
         wcscpy(text + 197, L"...");
-    printf(msg(IDS_WATCH_TEXT), (unsigned long)len);
+    msg_printf(msg(IDS_WATCH_TEXT), (unsigned long)len);
     print_utf8(text);
-    printf("\"\n");
+    msg_printf("\"\n");
     MemscopeCounterRead(&counter);
     MemscopeLockState(&ls);
     MemscopeImageCounters(&global, &section);
-    printf(msg(IDS_WATCH_COUNTER), (long long)counter,
-           (long long)ls.racy, (long long)ls.lockedTotal);
+    msg_printf(msg(IDS_WATCH_COUNTER), (long long)counter,
+               (long long)ls.racy, (long long)ls.lockedTotal);
     if (ls.ownerPid != 0)
-        printf(msg(IDS_WATCH_LOCK_HELD), (unsigned long)ls.ownerPid,
-               (long)ls.waiters);
+        msg_printf(msg(IDS_WATCH_LOCK_HELD), (unsigned long)ls.ownerPid,
+                   (long)ls.waiters);
     else
-        fputs(msg(IDS_WATCH_LOCK_FREE), stdout);
-    printf(msg(IDS_WATCH_SECTION), (long)section);
+        msg_fputs(msg(IDS_WATCH_LOCK_FREE), stdout);
+    msg_printf(msg(IDS_WATCH_SECTION), (long)section);
     MemscopeListProcesses(list, MEMSCOPE_SLOTS, &n);
-    printf(msg(IDS_WATCH_ATTACHED), (unsigned long)n,
-           (unsigned long)info->creatorPid);
-    fputs(msg(IDS_WATCH_HEAD), stdout);
+    msg_printf(msg(IDS_WATCH_ATTACHED), (unsigned long)n,
+               (unsigned long)info->creatorPid);
+    msg_fputs(msg(IDS_WATCH_HEAD), stdout);
     for (DWORD i = 0; i < n && i < MEMSCOPE_SLOTS; i++)
-        printf("  %-5lu %-8lu %s%s\n", (unsigned long)list[i].slot, (unsigned long)list[i].pid,
-               msg_utf8(list[i].image, image, sizeof image),
-               list[i].pid == info->pid ? msg(IDS_WATCH_THIS) : "");
+        msg_printf("  %-5lu %-8lu %s%s\n", (unsigned long)list[i].slot,
+                   (unsigned long)list[i].pid,
+                   msg_utf8(list[i].image, image, sizeof image),
+                   list[i].pid == info->pid ? msg(IDS_WATCH_THIS) : "");
     fflush(stdout);
 }
 
@@ -135,14 +136,13 @@ int watch_main(int argc, char **argv)
     MEMSCOPE_INFO info = { .cbSize = sizeof info };
     HANDLE in = GetStdHandle(STD_INPUT_HANDLE), out = GetStdHandle(STD_OUTPUT_HANDLE);
     HANDLE changed = NULL, reader = NULL, waits[3];
-    CONSOLE_SCREEN_BUFFER_INFO csbi;
     DWORD mode, old_mode = 0, err, nwait = 2;
     BOOL con_in = FALSE, con_out;
     int rc = 1;
 
     (void)argv;
     if (argc != 1) {
-        fputs(msg(IDS_WATCH_USAGE), stderr);
+        msg_fputs(msg(IDS_WATCH_USAGE), stderr);
         return EXIT_USAGE;
     }
     if ((err = MemscopeGetInfo(&info)) != ERROR_SUCCESS)
@@ -163,7 +163,10 @@ int watch_main(int argc, char **argv)
         goto cleanup;
     }
     con_in = GetConsoleMode(in, &old_mode);
-    con_out = GetConsoleScreenBufferInfo(out, &csbi);
+    /* Redrawn in place exactly when msg.h writes stdout to the console (the same
+     * GetConsoleMode test, made once): the frame's text and the clearing then both go
+     * through console calls on the same handle. */
+    con_out = msg_console(stdout);
     waits[0] = g_quit;
     waits[1] = changed;
     if (con_in) {
@@ -191,7 +194,7 @@ int watch_main(int argc, char **argv)
         if (con_out)
             clear_console(out);
         else
-            printf(msg(IDS_WATCH_REFRESH), frame, reason);
+            msg_printf(msg(IDS_WATCH_REFRESH), frame, reason);
         draw(&info, frame, reason);
         for (;;) {
             DWORD w = WaitForMultipleObjects(nwait, waits, FALSE, WATCH_TIMER_MS);
@@ -219,7 +222,7 @@ int watch_main(int argc, char **argv)
 cleanup:   /* every way out (q, Ctrl-C, end of input, a failure) passes here once */
     if (con_in)
         SetConsoleMode(in, old_mode);
-    fputs(msg(IDS_WATCH_STOPPED), stdout);
+    msg_fputs(msg(IDS_WATCH_STOPPED), stdout);
     fflush(stdout);
     /* The reader thread may be blocked in ReadFile: the process exit ends it. */
     if (reader != NULL)

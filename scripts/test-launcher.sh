@@ -6,7 +6,9 @@
 #   - a second console (another tmux window) sees the text the first one set, while the
 #     first holds the block;
 #   - `memscope --run` runs level 0's hosts (docs/levels.md) the same way: the writer holds
-#     until Enter, and a reader in another console prints its text meanwhile.
+#     until Enter, and a reader in another console prints its text meanwhile;
+#   - French reaches a UTF-8 terminal as French: `memscope --lang fr info` shows "état",
+#     not the "Ã©tat" of UTF-8 bytes read in another code page (host/msg.c, msg_write).
 # Each wait is bounded; a failure prints the terminal's screen.  make check runs it.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,8 +21,9 @@ command -v tmux >/dev/null || { echo "test-launcher: FAIL: tmux is missing (scri
 
 sess="memscope-launcher-$$"
 # A tmux server of this run's own (its own socket): another tmux user on the machine (a
-# `tmux kill-server`, say) cannot end this test's sessions, nor this test theirs.
-tmux() { command tmux -L "$sess" "$@"; }
+# `tmux kill-server`, say) cannot end this test's sessions, nor this test theirs.  -u: the
+# panes' text is UTF-8 whatever this shell's locale (the French check reads accents).
+tmux() { command tmux -u -L "$sess" "$@"; }
 export MEMSCOPE_NAME="Local\\memscope-launcher-$$"
 fail=0
 screen() { tmux capture-pane -p -t "$sess:$1" 2>/dev/null; }
@@ -69,5 +72,17 @@ if wait_for watch "q or Ctrl-C to quit" 60; then
     wait_for watch "LAUNCHER-EXIT=0" 30
 fi
 
-[ $fail -eq 0 ] && echo "test-launcher: Ctrl-C stops hold, q stops watch, a second console shares the block, level 0's writer holds until Enter"
+# A UTF-8 terminal (the locale Wine reads to turn the console's UTF-16 into bytes for it):
+# the accents of the French labels must arrive as accents.
+fr="cd '$top' && env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 MEMSCOPE_NAME='$MEMSCOPE_NAME' scripts/memscope"
+tmux new-window -t "$sess" -n french "$fr --lang fr info; echo LAUNCHER-EXIT=\$?; sleep 60"
+if wait_for french "LAUNCHER-EXIT=" 60; then
+    if ! screen french | grep -qF "état" || screen french | grep -qF "Ã"; then
+        echo "test-launcher: FAIL: \`memscope --lang fr info\` in a UTF-8 terminal does not show \"état\" intact; its screen:"
+        screen french | sed 's/^/  | /'
+        fail=1
+    fi
+fi
+
+[ $fail -eq 0 ] && echo "test-launcher: Ctrl-C stops hold, q stops watch, a second console shares the block, level 0's writer holds until Enter, French reaches the terminal as UTF-8"
 exit $fail

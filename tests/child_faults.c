@@ -415,10 +415,10 @@ static void cmd_acqbump(const char *stop_name, const char *ready_name)
         ExitProcess(3);
     }
     volatile uint64_t *acq = &b->lock.acquisitions;
-    do {                                  /* a wait is a wineserver round trip: every 100 */
-        for (int k = 0; k < 100; k++, bumps++) {
+    do {                      /* a wait is a wineserver round trip: once in 100000 bumps */
+        for (int k = 0; k < 100000; k++, bumps++) {
             *acq += 1;
-            Sleep(0);
+            YieldProcessor();
         }
     } while (WaitForSingleObject(stop, 0) == WAIT_TIMEOUT);
     mst_out("acqbumps=%lld", bumps);

@@ -128,7 +128,7 @@ START_TEST(test_moving_count_does_not_hide_dead_owner)
     mst_run(&next, name, "lock 3000 lockstate unlock");
     ck_assert_msg(SetEvent(estop), "SetEvent(%s): %lu", stop, GetLastError());
     ck_assert_uint_eq(mst_finish(&bumper), 0);
-    ck_assert_int_gt(mst_num(&bumper, "acqbumps"), 100);
+    ck_assert_int_ge(mst_num(&bumper, "acqbumps"), 100000);           /* it did run */
     mst_gate_finish(&gate);
     mst_assert_took_over(&next);
     CloseHandle(eready);

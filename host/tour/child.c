@@ -82,7 +82,7 @@ int tour_child_main(void)
             tc_reply("%s", "");
             break;
         } else {
-            printf("err unknown command '%s'\n", c);
+            msg_printf("err unknown command '%s'\n", c);
             fflush(stdout);
         }
     }

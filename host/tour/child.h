@@ -14,6 +14,9 @@
 #include <windows.h>
 #include <stdint.h>
 
+#include "../msg.h"     /* the answers are written like all memscope.exe's text (msg.h):
+                         * into the parent's pipe, that is the bytes, unchanged */
+
 /* ---- child_io.c ---- */
 
 /* Answers "ok ..." on one line and flushes: the parent is waiting for it. */

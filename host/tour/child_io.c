@@ -11,20 +11,21 @@
 void tc_reply(const char *fmt, ...)
 {
     va_list ap;
-    fputs("ok", stdout);
+    msg_fputs("ok", stdout);
     if (fmt[0] != 0)
-        putchar(' ');
+        msg_putchar(' ');
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    msg_vfprintf(stdout, fmt, ap);
     va_end(ap);
-    putchar('\n');
+    msg_putchar('\n');
     fflush(stdout);
 }
 
 void tc_reply_err(const char *call, DWORD err)
 {
-    char msg[256];
-    printf("err %s: %s (%lu)\n", call, w32_message(err, msg, sizeof msg), (unsigned long)err);
+    char text[256];
+    msg_printf("err %s: %s (%lu)\n", call, w32_message(err, text, sizeof text),
+               (unsigned long)err);
     fflush(stdout);
 }
 

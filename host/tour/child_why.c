@@ -47,8 +47,8 @@ static DWORD tw_load0(const char *name)
     tw_set = NULL;
     tw_get = NULL;
     if (!FreeLibrary(level0))       /* stderr: the reply line is the caller's to send */
-        fprintf(stderr, "memscope tour-child: FreeLibrary(level 0) failed: error %lu\n",
-                (unsigned long)GetLastError());
+        msg_eprintf("memscope tour-child: FreeLibrary(level 0) failed: error %lu\n",
+                    (unsigned long)GetLastError());
     level0 = NULL;
     return err != ERROR_SUCCESS ? err : ERROR_PROC_NOT_FOUND;
 }

@@ -25,7 +25,8 @@
 
 static void tour_usage(FILE *f)
 {
-    fprintf(f, msg(IDS_TOUR_USAGE), TOUR_PROCS_MAX, TOUR_PROCS_DEFAULT, TOUR_ITERATIONS, TOUR_TIMEOUT_MS);
+    msg_fprintf(f, msg(IDS_TOUR_USAGE), TOUR_PROCS_MAX, TOUR_PROCS_DEFAULT, TOUR_ITERATIONS,
+                TOUR_TIMEOUT_MS);
 }
 
 /* Returns 0 to run the tour, -1 after --help, or EXIT_USAGE after saying what is wrong. */
@@ -50,7 +51,7 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
         case 'n':
             t->procs = (int)strtol(optarg, &end, 10);
             if (*end || t->procs < 2 || t->procs > TOUR_PROCS_MAX)
-                return fprintf(stderr, msg(IDS_TOUR_ERR_PROCS), TOUR_PROCS_MAX), EXIT_USAGE;
+                return msg_eprintf(msg(IDS_TOUR_ERR_PROCS), TOUR_PROCS_MAX), EXIT_USAGE;
             break;
         case 'f':
             t->file = optarg;
@@ -61,20 +62,20 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
         case 'i':
             t->iterations = strtol(optarg, &end, 10);
             if (*end || t->iterations < 1 || t->iterations > 100000000)
-                return fputs(msg(IDS_TOUR_ERR_ITERATIONS), stderr),
+                return msg_fputs(msg(IDS_TOUR_ERR_ITERATIONS), stderr),
                        EXIT_USAGE;
             break;
         case 't':
             t->timeout = (DWORD)strtoul(optarg, &end, 10);
             if (*end || t->timeout < 100)
-                return fputs(msg(IDS_TOUR_ERR_TIMEOUT), stderr),
+                return msg_fputs(msg(IDS_TOUR_ERR_TIMEOUT), stderr),
                        EXIT_USAGE;
             break;
         case 'F':
             t->fault_step = (int)strtol(optarg, &end, 10);
             if (*end != ':' || t->fault_step < 1 || t->fault_step > 8 ||
                 (strcmp(end + 1, "hang") != 0 && strcmp(end + 1, "crash") != 0))
-                return fputs(msg(IDS_TOUR_ERR_FAULT), stderr),
+                return msg_fputs(msg(IDS_TOUR_ERR_FAULT), stderr),
                        EXIT_USAGE;
             snprintf(t->fault_kind, sizeof t->fault_kind, "%s", end + 1);
             break;
@@ -82,7 +83,7 @@ static int tour_options(sup_tour *t, BOOL *json, int argc, char **argv)
             tour_usage(stdout);
             return -1;
         default:
-            fprintf(stderr, msg(IDS_TOUR_ERR_OPTION), argv[optind - 1]);
+            msg_eprintf(msg(IDS_TOUR_ERR_OPTION), argv[optind - 1]);
             tour_usage(stderr);
             return EXIT_USAGE;
         }

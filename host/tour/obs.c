@@ -79,7 +79,7 @@ obs_table *obs_table_add(obs_step *s, const char *name, const char *title, const
                          int ncols)
 {
     if (s->ntables >= OBS_TABLES || ncols > OBS_COLS) {
-        fprintf(stderr, "memscope tour: step %d: table %s does not fit\n", s->number, name);
+        msg_eprintf("memscope tour: step %d: table %s does not fit\n", s->number, name);
         return NULL;
     }
     obs_table *t = &s->table[s->ntables++];
@@ -96,19 +96,19 @@ void obs_row_add(obs_table *t, const obs_cell *cells, int n)
     if (t == NULL)
         return;
     if (n != t->ncols) {
-        fprintf(stderr, "memscope tour: table %s: a row of %d cells for %d columns\n", t->name,
-                n, t->ncols);
+        msg_eprintf("memscope tour: table %s: a row of %d cells for %d columns\n", t->name,
+                    n, t->ncols);
         return;
     }
     for (int c = 0; c < n; c++) {
         if (cells[c].kind != OBS_ABSENT && cells[c].kind != t->cols[c].kind) {
-            fprintf(stderr, "memscope tour: table %s: column %s got a cell of another kind\n",
-                    t->name, t->cols[c].key);
+            msg_eprintf("memscope tour: table %s: column %s got a cell of another kind\n",
+                        t->name, t->cols[c].key);
             return;
         }
     }
     if (t->nrows >= OBS_ROWS) {
-        fprintf(stderr, "memscope tour: table %s: more than %d rows\n", t->name, OBS_ROWS);
+        msg_eprintf("memscope tour: table %s: more than %d rows\n", t->name, OBS_ROWS);
         return;
     }
     memcpy(t->cell[t->nrows++], cells, (size_t)n * sizeof *cells);
@@ -122,7 +122,7 @@ void obs_fact_add(obs_step *s, const char *key, obs_cell val)
         if (strcmp(s->fact[i].key, key) == 0)
             f = &s->fact[i];
     if (f == NULL && s->nfacts >= OBS_FACTS) {
-        fprintf(stderr, "memscope tour: step %d: no room for fact %s\n", s->number, key);
+        msg_eprintf("memscope tour: step %d: no room for fact %s\n", s->number, key);
         return;
     }
     if (f == NULL)
@@ -143,14 +143,14 @@ void obs_note(obs_step *s, const char *fmt, ...)
 {
     va_list ap;
     if (s->nnotes >= OBS_NOTES) {
-        fprintf(stderr, "memscope tour: step %d: more than %d notes\n", s->number, OBS_NOTES);
+        msg_eprintf("memscope tour: step %d: more than %d notes\n", s->number, OBS_NOTES);
         return;
     }
     va_start(ap, fmt);
     int n = vsnprintf(s->note[s->nnotes++], sizeof s->note[0], fmt, ap);
     va_end(ap);
     if (n >= (int)sizeof s->note[0])        /* a sentence cut short says something else */
-        fprintf(stderr, "memscope tour: step %d: a note of %d bytes was cut\n", s->number, n);
+        msg_eprintf("memscope tour: step %d: a note of %d bytes was cut\n", s->number, n);
 }
 
 void obs_verdict(obs_step *s, obs_result r, const char *fmt, ...)
@@ -161,8 +161,8 @@ void obs_verdict(obs_step *s, obs_result r, const char *fmt, ...)
     int n = vsnprintf(s->verdict, sizeof s->verdict, fmt, ap);
     va_end(ap);
     if (n >= (int)sizeof s->verdict)
-        fprintf(stderr, "memscope tour: step %d: a verdict of %d bytes was cut\n", s->number,
-                n);
+        msg_eprintf("memscope tour: step %d: a verdict of %d bytes was cut\n", s->number,
+                    n);
 }
 
 const char *obs_result_name(obs_result r)

@@ -14,32 +14,40 @@
 
 static int json_steps_out;
 
+/* The runs of bytes that need no escape are written whole, never a byte at a time: on a
+ * console each write is converted from UTF-8 on its own (msg.h), so an accented letter's two
+ * bytes must arrive together. */
 static void json_str(const char *s)
 {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
+    msg_putchar('"');
+    while (*s) {
+        size_t run = 0;
+        while (s[run] != 0 && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
+            run++;
+        msg_write(stdout, s, run);
+        s += run;
+        if (*s == 0)
+            break;
+        unsigned char ch = (unsigned char)*s++;
         if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
+            msg_printf("\\%c", ch);
         else if (ch == '\n')
-            fputs("\\n", stdout);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
+            msg_fputs("\\n", stdout);
         else
-            putchar(ch);
+            msg_printf("\\u%04x", ch);
     }
-    putchar('"');
+    msg_putchar('"');
 }
 
 static void json_cell(const obs_cell *c)
 {
     switch (c->kind) {
-    case OBS_INT:  printf("%lld", c->v.i); break;
-    case OBS_ADDR: printf("\"0x%" PRIx64 "\"", c->v.a); break;
+    case OBS_INT:  msg_printf("%lld", c->v.i); break;
+    case OBS_ADDR: msg_printf("\"0x%" PRIx64 "\"", c->v.a); break;
     case OBS_TEXT: json_str(c->v.t); break;
-    case OBS_BOOL: fputs(c->v.b ? "true" : "false", stdout); break;
-    case OBS_MS:   printf("%.3f", c->v.ms); break;
-    default:       fputs("null", stdout); break;
+    case OBS_BOOL: msg_fputs(c->v.b ? "true" : "false", stdout); break;
+    case OBS_MS:   msg_printf("%.3f", c->v.ms); break;
+    default:       msg_fputs("null", stdout); break;
     }
 }
 
@@ -58,77 +66,77 @@ static const char *json_kind(obs_kind k)
 static void json_header(const obs_header *h)
 {
     json_steps_out = 0;
-    printf("{\"tour\": {\"version\": ");
+    msg_printf("{\"tour\": {\"version\": ");
     json_str(h->version);
-    printf(", \"procs\": %d, \"block\": ", h->procs);
+    msg_printf(", \"procs\": %d, \"block\": ", h->procs);
     json_str(h->block);
-    printf(", \"file\": ");
+    msg_printf(", \"file\": ");
     if (h->file != NULL)
         json_str(h->file);
     else
-        fputs("null", stdout);
-    printf(", \"iterations\": %ld, \"parent_pid\": %lu, \"pointer_bits\": %u,\n"
-           "          \"page_size\": %lu, \"allocation_granularity\": %lu},\n \"steps\": [",
-           h->iterations, (unsigned long)h->parent_pid, h->pointer_bits,
-           (unsigned long)h->page_size, (unsigned long)h->granularity);
+        msg_fputs("null", stdout);
+    msg_printf(", \"iterations\": %ld, \"parent_pid\": %lu, \"pointer_bits\": %u,\n"
+               "          \"page_size\": %lu, \"allocation_granularity\": %lu},\n \"steps\": [",
+               h->iterations, (unsigned long)h->parent_pid, h->pointer_bits,
+               (unsigned long)h->page_size, (unsigned long)h->granularity);
     fflush(stdout);
 }
 
 static void json_table(const obs_table *t, BOOL first)
 {
-    printf("%s\n    {\"name\": ", first ? "" : ",");
+    msg_printf("%s\n    {\"name\": ", first ? "" : ",");
     json_str(t->name);
-    printf(", \"title\": ");
+    msg_printf(", \"title\": ");
     if (t->title != NULL)
         json_str(t->title);
     else
-        fputs("null", stdout);
-    printf(",\n     \"columns\": [");
+        msg_fputs("null", stdout);
+    msg_printf(",\n     \"columns\": [");
     for (int c = 0; c < t->ncols; c++) {
-        printf("%s{\"key\": \"%s\", \"kind\": \"%s\", \"heading\": ", c ? ", " : "",
-               t->cols[c].key, json_kind(t->cols[c].kind));
+        msg_printf("%s{\"key\": \"%s\", \"kind\": \"%s\", \"heading\": ", c ? ", " : "",
+                   t->cols[c].key, json_kind(t->cols[c].kind));
         json_str(msg(t->cols[c].heading));
-        putchar('}');
+        msg_putchar('}');
     }
-    printf("],\n     \"rows\": [");
+    msg_printf("],\n     \"rows\": [");
     for (int r = 0; r < t->nrows; r++) {
-        printf("%s\n      {", r ? "," : "");
+        msg_printf("%s\n      {", r ? "," : "");
         for (int c = 0; c < t->ncols; c++) {
-            printf("%s\"%s\": ", c ? ", " : "", t->cols[c].key);
+            msg_printf("%s\"%s\": ", c ? ", " : "", t->cols[c].key);
             json_cell(&t->cell[r][c]);
         }
-        putchar('}');
+        msg_putchar('}');
     }
-    printf("]}");
+    msg_printf("]}");
 }
 
 static void json_step(const obs_step *s)
 {
-    printf("%s\n  {\"step\": %d, \"claim\": ", json_steps_out++ ? "," : "", s->number);
+    msg_printf("%s\n  {\"step\": %d, \"claim\": ", json_steps_out++ ? "," : "", s->number);
     json_str(s->claim);
-    printf(",\n   \"tables\": [");
+    msg_printf(",\n   \"tables\": [");
     for (int i = 0; i < s->ntables; i++)
         json_table(&s->table[i], i == 0);
-    printf("],\n   \"notes\": [");
+    msg_printf("],\n   \"notes\": [");
     for (int i = 0; i < s->nnotes; i++) {
-        fputs(i ? ",\n    " : "\n    ", stdout);
+        msg_fputs(i ? ",\n    " : "\n    ", stdout);
         json_str(s->note[i]);
     }
-    printf("],\n   \"facts\": {");
+    msg_printf("],\n   \"facts\": {");
     for (int i = 0; i < s->nfacts; i++) {
-        printf("%s\"%s\": ", i ? ", " : "", s->fact[i].key);
+        msg_printf("%s\"%s\": ", i ? ", " : "", s->fact[i].key);
         json_cell(&s->fact[i].val);
     }
-    printf("},\n   \"result\": \"%s\", \"verdict\": ", obs_result_name(s->result));
+    msg_printf("},\n   \"result\": \"%s\", \"verdict\": ", obs_result_name(s->result));
     json_str(s->verdict);
-    printf("}");
+    msg_printf("}");
     fflush(stdout);
 }
 
 static void json_summary(const obs_summary *sum)
 {
-    printf("\n ],\n \"summary\": {\"steps\": %d, \"holds\": %d, \"fails\": %d, "
-           "\"inconclusive\": %d}}\n", sum->steps, sum->holds, sum->fails, sum->inconclusive);
+    msg_printf("\n ],\n \"summary\": {\"steps\": %d, \"holds\": %d, \"fails\": %d, "
+               "\"inconclusive\": %d}}\n", sum->steps, sum->holds, sum->fails, sum->inconclusive);
     fflush(stdout);
 }
 

@@ -38,18 +38,18 @@ static void text_wrap(const char *text, int first_col, int indent)
          * word's line (TEXT_WRAP leaves the 2 columns it may take). */
         BOOL mark = (w == 1 && strchr(":;!?", *p) != NULL) || (w == 2 && memcmp(p, "»", 2) == 0);
         if (!first && !mark && col + 1 + cw > TEXT_WRAP) {
-            printf("\n%*s", indent, "");
+            msg_printf("\n%*s", indent, "");
             col = indent;
         } else if (!first) {
-            putchar(' ');
+            msg_putchar(' ');
             col++;
         }
-        fwrite(p, 1, w, stdout);
+        msg_write(stdout, p, w);
         col += cw;
         p += w;
         first = FALSE;
     }
-    putchar('\n');
+    msg_putchar('\n');
 }
 
 static const char *text_cell(const obs_col *col, const obs_cell *c, char *buf, size_t cap)
@@ -81,15 +81,15 @@ static void text_put(const char *s, int w, BOOL right, BOOL last)
         for (int k = 0; *p && k <= keep; p++)       /* stop at the start of char keep+1 */
             if ((((unsigned char)*p & 0xC0) != 0x80) && k++ == keep)
                 break;
-        printf("%.*s...", (int)(p - s), s);
+        msg_printf("%.*s...", (int)(p - s), s);
         return;
     }
     if (right)
-        printf("%*s%s", w - n, "", s);
+        msg_printf("%*s%s", w - n, "", s);
     else if (last)
-        fputs(s, stdout);
+        msg_fputs(s, stdout);
     else
-        printf("%s%*s", s, w - n, "");
+        msg_printf("%s%*s", s, w - n, "");
 }
 
 static BOOL text_group_changed(const obs_table *t, int r, char (*cells)[OBS_COLS][OBS_TEXT_MAX])
@@ -145,24 +145,24 @@ static void text_table(const obs_table *t)
     }
 
     if (t->title != NULL) {
-        fputs("\n  ", stdout);
+        msg_fputs("\n  ", stdout);
         text_wrap(t->title, 2, 2);
     }
-    putchar('\n');
+    msg_putchar('\n');
     for (int line = 0; line < 2; line++) {
-        printf("%*s", indent, "");
+        msg_printf("%*s", indent, "");
         for (int c = 0; c < t->ncols; c++) {
             if (t->cols[c].flags & OBS_GROUP)
                 continue;
             if (line == 0)
                 text_put(msg(t->cols[c].heading), width[c], text_right(&t->cols[c]), c == last);
             else
-                printf("%.*s", width[c], "----------------------------------------"
-                                         "----------------------------------------");
+                msg_printf("%.*s", width[c], "----------------------------------------"
+                           "----------------------------------------");
             if (c != last)
-                printf("%*s", gap, "");
+                msg_printf("%*s", gap, "");
         }
-        putchar('\n');
+        msg_putchar('\n');
     }
     for (int r = 0; r < t->nrows; r++) {
         if (grouped && text_group_changed(t, r, cells)) {
@@ -173,18 +173,18 @@ static void text_table(const obs_table *t)
                     snprintf(line + n, sizeof line - n, "%s%s %s", n ? ", " : "",
                              msg(t->cols[c].heading), cells[r][c]);
             }
-            fputs("  ", stdout);
+            msg_fputs("  ", stdout);
             text_wrap(line, 2, 4);
         }
-        printf("%*s", indent, "");
+        msg_printf("%*s", indent, "");
         for (int c = 0; c < t->ncols; c++) {
             if (t->cols[c].flags & OBS_GROUP)
                 continue;
             text_put(cells[r][c], width[c], text_right(&t->cols[c]), c == last);
             if (c != last)
-                printf("%*s", gap, "");
+                msg_printf("%*s", gap, "");
         }
-        putchar('\n');
+        msg_putchar('\n');
     }
 }
 
@@ -203,20 +203,20 @@ static void text_step(const obs_step *s)
 {
     char lead[64];
     snprintf(lead, sizeof lead, msg(IDS_TOUR_STEP), s->number);
-    printf("\n%s", lead);
+    msg_printf("\n%s", lead);
     text_wrap(s->claim, msg_width(lead), 8);
     for (int i = 0; i < s->ntables; i++)
         text_table(&s->table[i]);
     if (s->nnotes > 0)
-        putchar('\n');
+        msg_putchar('\n');
     for (int i = 0; i < s->nnotes; i++) {
-        fputs("  ", stdout);
+        msg_fputs("  ", stdout);
         text_wrap(s->note[i], 2, 4);
     }
     UINT word = s->result == OBS_HOLDS ? IDS_TOUR_HOLDS : s->result == OBS_FAILS
                                                         ? IDS_TOUR_FAILS : IDS_TOUR_INCONCLUSIVE;
     snprintf(lead, sizeof lead, msg(IDS_TOUR_VERDICT), msg(word));
-    printf("\n%s", lead);
+    msg_printf("\n%s", lead);
     text_wrap(s->verdict, msg_width(lead), 4);
     fflush(stdout);
 }
@@ -232,7 +232,7 @@ static void text_summary(const obs_summary *sum)
                       sum->inconclusive);
     if (n >= 0 && n < (int)sizeof line)
         snprintf(line + n, sizeof line - (size_t)n, "%s", msg(IDS_TOUR_SUMMARY_END));
-    putchar('\n');
+    msg_putchar('\n');
     text_wrap(line, 0, 0);
     fflush(stdout);
 }

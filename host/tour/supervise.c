@@ -21,7 +21,7 @@ static void sup_note(sup_tour *t, const char *fmt, ...)
     if (t->obs != NULL)
         obs_note(t->obs, "%s", text);
     else
-        fprintf(stderr, "memscope tour: %s\n", text);
+        msg_eprintf("memscope tour: %s\n", text);
 }
 
 static void sup_close(HANDLE *h)

@@ -20,8 +20,8 @@ const char *w32_message(DWORD err, char *buf, size_t cap)
 int w32_fail_err(const char *call, DWORD err)
 {
     char text[3 * 256];
-    fprintf(stderr, msg(IDS_ERR_FAILED), call, w32_message(err, text, sizeof text),
-            (unsigned long)err);
+    msg_eprintf(msg(IDS_ERR_FAILED), call, w32_message(err, text, sizeof text),
+                (unsigned long)err);
     return 1;
 }
 
