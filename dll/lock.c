@@ -33,7 +33,12 @@
  *   in between.  A waiter woken after the lock changed hands many times goes back to
  *   sleeping 1 ms at a time (the lock is busy, not held).  A waiter whose wait times out
  *   takes itself off.  A waiter killed while parked is taken off by the next release, at
- *   the price of one SetEvent for nobody: the count never stays wrong;
+ *   the price of one SetEvent for nobody, which the next waiter to park takes for its own
+ *   wake-up (one early wake-up, and the count one too high until a release finds nobody);
+ *   an auto-reset event holds one signal, so two releases that each take a waiter off
+ *   while neither waiter is inside its wait wake one: the other sleeps to the end of its
+ *   slice (250 ms) and the count stays one too low until a waiter times out.  A semaphore
+ *   (one signal per release) would close both; the event is kept for now;
  * - the owner's liveness is checked by elapsed time (the first time a waiter parks, then
  *   every MS_LOCK_CHECK_MS, sleeping or parked), never by the wait's result or by the
  *   count of acquisitions: an event that wakes too often (a squatter's manual-reset event
@@ -43,8 +48,10 @@
  *   WaitForSingleObject says WAIT_ABANDONED.  A process that unloads the DLL or exits while
  *   one of its threads holds the lock leaves MEMSCOPE_LOCK_ABANDONED (ms_lock_detach): free,
  *   and the next owner is told the same without waiting for a liveness check;
- * - the timeout covers everything, spin included; 0 is one try (which does take a dead
- *   owner's lock over) and marks nothing.
+ * - the timeout covers the whole wait (the 32 reads before it take a few us); 0 is one try
+ *   (which does take a dead owner's lock over) and marks nothing.  A lock that keeps
+ *   changing hands keeps a waiter sleeping 1 ms at a time for as long as it does: the lock
+ *   is not fair, and does not promise a waiter its turn.
  *
  * The lock knows nothing of the data it guards: it reports an abandonment and the caller
  * decides what repair means (the DLL's text needs none: text.c).
@@ -88,8 +95,8 @@ static volatile LONG64 g_held;
  * block: when the name belongs to another kind of object (ERROR_INVALID_HANDLE), its DACL
  * keeps us out (ERROR_ACCESS_DENIED) or an existing event has another owner
  * (ERROR_INVALID_OWNER), waiters sleep MS_LOCK_NOEVENT_MS at a time, and the status text
- * says why.  A squatter's event can only wake waiters early or never: it cannot break
- * exclusion, which lives in the owner word. */
+ * says why.  A squatter's event can wake waiters early, often or never, which costs them
+ * time and CPU: it cannot break exclusion, which lives in the owner word. */
 static BOOL CALLBACK open_event(PINIT_ONCE once, void *param, void **context)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
@@ -271,9 +278,12 @@ static DWORD park(ms_wait *x)
             return r;
         }
         DWORD slice = ev != NULL ? MS_LOCK_CHECK_MS : MS_LOCK_NOEVENT_MS;
-        ULONGLONG waited = GetTickCount64() - x->start;
-        if (x->timeout_ms != INFINITE && x->timeout_ms - waited < slice)
-            slice = (DWORD)(x->timeout_ms - waited);
+        ULONGLONG waited = GetTickCount64() - x->start;   /* may be past the deadline now */
+        if (x->timeout_ms != INFINITE) {
+            ULONGLONG left = waited >= x->timeout_ms ? 0 : x->timeout_ms - waited;
+            if (left < slice)
+                slice = (DWORD)left;
+        }
         if (ev == NULL) {
             Sleep(slice);
             continue;
@@ -354,21 +364,24 @@ static __attribute__((noinline)) DWORD wait_for_lock(MEMSCOPE_BLOCK *b, DWORD ti
 }
 
 /* Wakes one parked waiter, if any: takes it off the count and sets the event.  Returns
- * TRUE if it took one off. */
+ * TRUE if it woke one. */
 static BOOL wake_one(MEMSCOPE_BLOCK *b)
 {
-    if (!unpark_one(&b->lock.waiters))
-        return FALSE;
     HANDLE ev = lock_event();
-    if (ev != NULL && !SetEvent(ev))
-        ms_log_win32("lock-release", "SetEvent", GetLastError());
-    return TRUE;
+    if (ev == NULL || !unpark_one(&b->lock.waiters))
+        return FALSE;          /* (no event here: the waiters stay counted, and poll) */
+    if (SetEvent(ev))
+        return TRUE;
+    ms_log_win32("lock-release", "SetEvent", GetLastError());
+    InterlockedIncrement(&b->lock.waiters);                 /* nobody was woken */
+    return FALSE;
 }
 
 /* ms_lock_release: frees the lock if the calling thread, whose owner word is me (from
  * ms_lock_acquire, or ms_thread_self), holds it, and wakes a parked waiter if there is one
- * (before letting go: see the top of this file).  Uncontended: two plain reads and one
- * compare-exchange.  Returns ERROR_SUCCESS, or ERROR_NOT_OWNER (nothing changed). */
+ * (before letting go: see the top of this file).  Uncontended: three plain reads of the
+ * block, one compare-exchange, one more read.  Returns ERROR_SUCCESS, or ERROR_NOT_OWNER
+ * (nothing changed). */
 DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t me)
 {
     if (me == 0 || g_held != (LONG64)me)
@@ -380,7 +393,8 @@ DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t me)
     g_held = 0;
     if (InterlockedCompareExchange64(&b->lock.owner, 0, (LONG64)me) != (LONG64)me)
         return ERROR_NOT_OWNER;          /* taken from us: we were judged dead (never, while
-                                            we live: liveness answers "alive" when unsure) */
+                                            we live: liveness answers "alive" when unsure),
+                                            or another process wrote the owner word */
     /* The compare-exchange is a full barrier: a waiter whose try failed before it has
      * counted itself, and shows here. */
     if ((!woke || ms_load32(&b->lock.parks) != parks) && ms_load32(&b->lock.waiters) > 0)
