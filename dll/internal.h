@@ -134,6 +134,7 @@ typedef struct ms_sec_attr {
 DWORD ms_sec_init(void);
 DWORD ms_sec_attributes(ms_sec_attr *out, DWORD access);
 DWORD ms_sec_check_owner(HANDLE h, BOOL *known);
+DWORD ms_sec_create_semaphore(const WCHAR *name, HANDLE *out, const WCHAR **failed);
 DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
                           const WCHAR **failed);
 
@@ -146,7 +147,7 @@ void ms_map_detach(BOOL process_terminating);
 DWORD ms_lock_acquire(MEMSCOPE_BLOCK *b, DWORD timeout_ms, uint64_t *self);
 DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t self);
 void ms_lock_detach(MEMSCOPE_BLOCK *b, BOOL process_terminating);
-DWORD ms_lock_event_status(const WCHAR **failed);
+DWORD ms_lock_wake_status(const WCHAR **failed);
 
 /* mutexlock.c */
 void ms_mutex_close(void);

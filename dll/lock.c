@@ -18,31 +18,29 @@
  *   acquisitions moves): a lock passed around quickly is soon free, and a waiter that
  *   sleeps costs the releasers nothing and leaves them the core and the cache line.  Once a
  *   sleep sees no change (the holder keeps the lock), the waiter parks on a named
- *   auto-reset event ("<name>.lock", opened at the first park, not in DllMain), and burns
- *   no CPU until a releaser sets it;
+ *   semaphore ("<name>.lock", opened at the first park, not in DllMain), and burns no CPU
+ *   until a releaser releases it;
  * - `waiters` counts the parked waiters, so an unlock that nobody waits for pays no
- *   SetEvent (under Wine a wineserver round trip, 30-45 us).  A waiter adds itself (and
- *   bumps `parks`) *before* its last try and its wait.  A releaser that finds the count
- *   above 0 takes one off and sets the event *before* it lets go: the woken waiter finds
- *   the lock still held, gives the releaser a moment (MS_LOCK_GRACE_US) to let go or take
- *   it back, and parks again if it was taken back; so a holder that unlocks and locks again
- *   keeps the lock, instead of handing it to a waiter woken while its own SetEvent runs (a
- *   convoy: one wake-up per hand-over).  No wake-up is lost: a releaser that finds the
- *   count 0 checks it again after letting go (both sides are full barriers), and one that
- *   woke a waiter first checks `parks` after letting go and wakes another if anyone parked
- *   in between.  A waiter woken after the lock changed hands many times goes back to
- *   sleeping 1 ms at a time (the lock is busy, not held).  A waiter whose wait times out
- *   takes itself off.  A waiter killed while parked is taken off by the next release, at
- *   the price of one SetEvent for nobody, which the next waiter to park takes for its own
- *   wake-up (one early wake-up, and the count one too high until a release finds nobody);
- *   an auto-reset event holds one signal, so two releases that each take a waiter off
- *   while neither waiter is inside its wait wake one: the other sleeps to the end of its
- *   slice (250 ms) and the count stays one too low until a waiter times out.  A semaphore
- *   (one signal per release) would close both; the event is kept for now;
+ *   ReleaseSemaphore (under Wine a wineserver round trip, 30-45 us).  A waiter adds itself
+ *   (and bumps `parks`) *before* its last try and its wait.  A releaser that finds the
+ *   count above 0 takes one off and releases the semaphore once *before* it lets go: the
+ *   woken waiter finds the lock still held, gives the releaser a moment (MS_LOCK_GRACE_US)
+ *   to let go or take it back, and parks again if it was taken back; so a holder that
+ *   unlocks and locks again keeps the lock, instead of handing it to a waiter woken while
+ *   its own release runs (a convoy: one wake-up per hand-over).  No wake-up is lost: a
+ *   releaser that finds the count 0 checks it again after letting go (both sides are full
+ *   barriers); one that woke a waiter first checks `parks` after letting go and wakes
+ *   another if anyone parked in between; and the semaphore keeps one signal per waiter
+ *   taken off, even when that waiter is not inside its wait yet.  A waiter woken after
+ *   the lock changed hands many times goes back to sleeping 1 ms at a time (the lock is
+ *   busy, not held).  A waiter whose wait times out takes itself off.  A waiter killed while parked is taken off by the next release, at
+ *   the price of one signal for nobody, which the next waiter to park takes for its own
+ *   wake-up (one early wake-up);
  * - the owner's liveness is checked by elapsed time (the first time a waiter parks, then
  *   every MS_LOCK_CHECK_MS, sleeping or parked), never by the wait's result or by the
- *   count of acquisitions: an event that wakes too often (a squatter's manual-reset event
- *   under our name) or never, or a count that someone keeps moving, cannot stop the check;
+ *   count of acquisitions: a semaphore that wakes too often (a squatter's, always
+ *   signalled, under our name) or never, or a count that someone keeps moving, cannot stop
+ *   the check;
  * - a dead owner (its thread ended, its process died, or its id now names another thread)
  *   is swapped for the waiter's own word, which is told ERROR_ABANDONED_WAIT_0, the way
  *   WaitForSingleObject says WAIT_ABANDONED.  A process that unloads the DLL or exits while
@@ -67,7 +65,7 @@
 #define MS_LOCK_BUSY        4    /* a woken waiter that finds the lock taken more times than
                                     this since it parked goes back to sleeping 1 ms at a
                                     time: the lock is busy, and a parked waiter makes every
-                                    release pay a SetEvent */
+                                    release pay a ReleaseSemaphore */
 #define MS_LOCK_GRACE_US    50   /* how long a woken waiter yields to the releaser that woke
                                     it (still holding the lock) to let go and take it back,
                                     before it tries */
@@ -76,54 +74,58 @@
                                     GetThreadTimes, CloseHandle), which a waiter behind a
                                     live holder should not pay 20 times a second; a dead
                                     owner is still taken over well within a second */
-#define MS_LOCK_NOEVENT_MS  50   /* without a usable event a waiter sleeps this long between
-                                    tries (the status text says "polls every 50 ms") */
+#define MS_LOCK_NOWAKE_MS   50   /* without a usable semaphore a waiter sleeps this long
+                                    between tries (the status text says "polls every 50 ms") */
 #define MS_LOCK_EARLY_WAKES 8    /* wake-ups in a row after which the lock has not moved
                                     within MS_LOCK_GRACE_US before a waiter stops trusting
-                                    the event and sleeps instead */
+                                    the semaphore and sleeps instead */
 
-static HANDLE g_event;           /* the lock's event, once opened (g_event_once) */
-static DWORD g_event_err;        /* why it could not be used, or ERROR_SUCCESS */
-static const WCHAR *g_event_failed; /* what failed, for MemscopeStatusText */
-static INIT_ONCE g_event_once = INIT_ONCE_STATIC_INIT;
+static HANDLE g_wake;           /* the lock's semaphore, once opened (g_wake_once) */
+static DWORD g_wake_err;        /* why it could not be used, or ERROR_SUCCESS */
+static const WCHAR *g_wake_failed; /* what failed, for MemscopeStatusText */
+static INIT_ONCE g_wake_once = INIT_ONCE_STATIC_INIT;
 /* The owner word of this process's thread that holds the lock, 0 if none: what
  * ms_lock_detach hands over as abandoned.  Process-local, written only by the holder. */
 static volatile LONG64 g_held;
 
-/* Opens "<mapping name>.lock" with memscope's descriptor (security.c).  The event carries
- * no data, only wake-ups, so an unusable one degrades the lock instead of refusing the
- * block: when the name belongs to another kind of object (ERROR_INVALID_HANDLE), its DACL
- * keeps us out (ERROR_ACCESS_DENIED) or an existing event has another owner
- * (ERROR_INVALID_OWNER), waiters sleep MS_LOCK_NOEVENT_MS at a time, and the status text
- * says why.  A squatter's event can wake waiters early, often or never, which costs them
- * time and CPU: it cannot break exclusion, which lives in the owner word. */
-static BOOL CALLBACK open_event(PINIT_ONCE once, void *param, void **context)
+/* Opens the semaphore "<mapping name>.lock" with memscope's descriptor (security.c).  Why a
+ * semaphore and not an auto-reset event: an event holds one signal, so two releases that
+ * each take a waiter off the count before either waiter is inside its wait would wake one,
+ * and the other would sleep to the end of its slice with the lock free; a semaphore counts
+ * the signals.  It carries no data, only wake-ups, so an unusable one degrades the lock
+ * instead of refusing the block: when the name belongs to another kind of object
+ * (ERROR_INVALID_HANDLE), its DACL keeps us out (ERROR_ACCESS_DENIED) or an existing
+ * semaphore has another owner (ERROR_INVALID_OWNER), waiters sleep MS_LOCK_NOWAKE_MS at a
+ * time, and the status text says why.  A squatter's semaphore can wake waiters early, often
+ * or never, which costs them time and CPU: it cannot break exclusion, which lives in the
+ * owner word. */
+static BOOL CALLBACK open_wake(PINIT_ONCE once, void *param, void **context)
 {
     WCHAR name[MEMSCOPE_NAME_MAX + 8];
     (void)once;
     (void)param;
     (void)context;
     ms_name_join(name, ARRAYSIZE(name), ms_g.name, L".lock");
-    g_event_err = ms_sec_create_event(name, FALSE, &g_event, &g_event_failed);
+    g_wake_err = ms_sec_create_semaphore(name, &g_wake, &g_wake_failed);
     return TRUE;
 }
 
-static HANDLE lock_event(void)
+static HANDLE lock_wake(void)
 {
-    InitOnceExecuteOnce(&g_event_once, open_event, NULL, NULL);
-    return g_event;
+    InitOnceExecuteOnce(&g_wake_once, open_wake, NULL, NULL);
+    return g_wake;
 }
 
-/* ms_lock_event_status: ERROR_SUCCESS, or why the lock's event is not used; OUT *failed:
- * what failed.  Asks nothing of the system: an event never needed is never opened. */
-DWORD ms_lock_event_status(const WCHAR **failed)
+/* ms_lock_wake_status: ERROR_SUCCESS, or why the lock's semaphore is not used; OUT *failed:
+ * what failed.  Asks nothing of the system: a semaphore never needed is never opened. */
+DWORD ms_lock_wake_status(const WCHAR **failed)
 {
     BOOL pending = FALSE;
-    if (!InitOnceBeginInitialize(&g_event_once, INIT_ONCE_CHECK_ONLY, &pending, NULL) ||
-        g_event_err == ERROR_SUCCESS)
+    if (!InitOnceBeginInitialize(&g_wake_once, INIT_ONCE_CHECK_ONLY, &pending, NULL) ||
+        g_wake_err == ERROR_SUCCESS)
         return ERROR_SUCCESS;
-    *failed = g_event_failed;
-    return g_event_err;
+    *failed = g_wake_failed;
+    return g_wake_err;
 }
 
 /* The lock is ours (cur was the word we swapped out): count it, remember it for
@@ -231,7 +233,7 @@ static DWORD poll(ms_wait *x)
     }
 }
 
-/* Woken: yields to the releaser, which sets the event before it lets go, for up to
+/* Woken: yields to the releaser, which wakes it before it lets go, for up to
  * MS_LOCK_GRACE_US or until the lock is taken again: a releaser that locks again at once
  * keeps the lock, and only a lock still free after that is worth trying.  Returns TRUE if
  * the lock moved from what the waiter saw when it parked (owner word `owner`, count of
@@ -253,7 +255,7 @@ static BOOL settle(MEMSCOPE_BLOCK *b, LONG64 owner, uint64_t seen)
     }
 }
 
-/* Sleeps on the lock's event until a releaser wakes it (the event opened at the first
+/* Sleeps on the lock's semaphore until a releaser wakes it (the semaphore opened at the first
  * park), then tries again, and parks again if the lock is held.  Returns MS_GO_ON after a
  * wake-up that found the lock busy (sleep 1 ms at a time again), or the wait's result. */
 static DWORD park(ms_wait *x)
@@ -262,9 +264,9 @@ static DWORD park(ms_wait *x)
     volatile LONG64 *w = &b->lock.owner;
     LONG64 cur;
     for (;;) {
-        HANDLE ev = x->early_wakes < MS_LOCK_EARLY_WAKES ? lock_event() : NULL;
+        HANDLE ev = x->early_wakes < MS_LOCK_EARLY_WAKES ? lock_wake() : NULL;
         /* Count ourselves parked *before* the last try: a release that follows a failed
-         * try sees the count (both are full barriers) and sets the event. */
+         * try sees the count (both are full barriers) and wakes us. */
         if (ev != NULL) {
             InterlockedIncrement(&b->lock.waiters);
             InterlockedIncrement(&b->lock.parks);
@@ -277,7 +279,7 @@ static DWORD park(ms_wait *x)
                 unpark_one(&b->lock.waiters);
             return r;
         }
-        DWORD slice = ev != NULL ? MS_LOCK_CHECK_MS : MS_LOCK_NOEVENT_MS;
+        DWORD slice = ev != NULL ? MS_LOCK_CHECK_MS : MS_LOCK_NOWAKE_MS;
         ULONGLONG waited = GetTickCount64() - x->start;   /* may be past the deadline now */
         if (x->timeout_ms != INFINITE) {
             ULONGLONG left = waited >= x->timeout_ms ? 0 : x->timeout_ms - waited;
@@ -292,10 +294,10 @@ static DWORD park(ms_wait *x)
         uint64_t seen = progress(b);
         DWORD wr = WaitForSingleObject(ev, slice);
         if (wr == WAIT_OBJECT_0) {
-            /* A releaser took us off the count and set the event before letting go, or
-             * someone set it for nothing (a squatter's manual-reset event under our name).
+            /* A releaser took us off the count and woke us before letting go, or someone
+             * released the semaphore for nothing (a squatter's, under our name).
              * A wake-up after which the lock does not move is early, and a few in a row
-             * make us give the event up for plain sleeps.  Taken again a few times since
+             * make us give the semaphore up for plain sleeps.  Taken again a few times since
              * we parked: its holders keep it long, park again; many times: it is busy. */
             x->early_wakes = settle(b, owner, seen) ? 0 : x->early_wakes + 1;
             if (!looks_free(w) && progress(b) - seen > MS_LOCK_BUSY)
@@ -363,16 +365,17 @@ static __attribute__((noinline)) DWORD wait_for_lock(MEMSCOPE_BLOCK *b, DWORD ti
     }
 }
 
-/* Wakes one parked waiter, if any: takes it off the count and sets the event.  Returns
- * TRUE if it woke one. */
+/* Wakes one parked waiter, if any: takes it off the count and releases the semaphore once
+ * (one signal per waiter taken off: two releases before either waiter is inside its wait
+ * still wake both).  Returns TRUE if it woke one. */
 static BOOL wake_one(MEMSCOPE_BLOCK *b)
 {
-    HANDLE ev = lock_event();
+    HANDLE ev = lock_wake();
     if (ev == NULL || !unpark_one(&b->lock.waiters))
-        return FALSE;          /* (no event here: the waiters stay counted, and poll) */
-    if (SetEvent(ev))
+        return FALSE;          /* (none here: the waiters stay counted, and poll) */
+    if (ReleaseSemaphore(ev, 1, NULL))
         return TRUE;
-    ms_log_win32("lock-release", "SetEvent", GetLastError());
+    ms_log_win32("lock-release", "ReleaseSemaphore", GetLastError());
     InterlockedIncrement(&b->lock.waiters);                 /* nobody was woken */
     return FALSE;
 }
@@ -404,8 +407,8 @@ DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t me)
 
 /* ms_lock_detach: DLL_PROCESS_DETACH.  If a thread of this process holds the lock (the
  * host unloads the DLL, or exits, without unlocking), hand it on as abandoned: free, and
- * the next owner is told so.  Interlocked writes and at most one SetEvent, which does not
- * wait: safe under the loader lock, and when the process is terminating. */
+ * the next owner is told so.  Interlocked writes and at most one ReleaseSemaphore, which
+ * does not wait: safe under the loader lock, and when the process is terminating. */
 void ms_lock_detach(MEMSCOPE_BLOCK *b, BOOL process_terminating)
 {
     LONG64 held = g_held;
@@ -415,10 +418,10 @@ void ms_lock_detach(MEMSCOPE_BLOCK *b, BOOL process_terminating)
     if (InterlockedCompareExchange64(&b->lock.owner, (LONG64)MEMSCOPE_LOCK_ABANDONED, held) ==
         held)
         wake_one(b);
-    if (!process_terminating && g_event != NULL) {
-        if (!CloseHandle(g_event))
+    if (!process_terminating && g_wake != NULL) {
+        if (!CloseHandle(g_wake))
             ms_log_win32("lock-close", "CloseHandle", GetLastError());
-        g_event = NULL;
+        g_wake = NULL;
     }
 }
 

@@ -361,11 +361,11 @@ DWORD WINAPI MemscopeStatusText(LPWSTR buf, DWORD cchBuf, DWORD *pcchText)
     DWORD err;
     ms_block(&err);
     size_t n = (size_t)_snwprintf(text, ARRAYSIZE(text) - 1, L"%ls", ms_g.status_text);
-    /* A lock event that turned out unusable at its first use degrades the lock: say so. */
-    if (n < ARRAYSIZE(text) - 1 && (err = ms_lock_event_status(&what)) != ERROR_SUCCESS) {
+    /* A lock semaphore that turned out unusable at its first use degrades the lock: say so. */
+    if (n < ARRAYSIZE(text) - 1 && (err = ms_lock_wake_status(&what)) != ERROR_SUCCESS) {
         WCHAR msg[128];
         ms_log_message(err, msg, ARRAYSIZE(msg));
-        _snwprintf(text + n, ARRAYSIZE(text) - 1 - n, L"; lock event %ls.lock unusable (%ls: "
+        _snwprintf(text + n, ARRAYSIZE(text) - 1 - n, L"; lock semaphore %ls.lock unusable (%ls: "
                    L"%ls, %lu): waiters poll every 50 ms", ms_g.name, what, msg,
                    (unsigned long)err);
     }

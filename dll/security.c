@@ -164,14 +164,11 @@ DWORD ms_sec_check_owner(HANDLE h, BOOL *known)
     return EqualSid(owner, &g_user.sid) ? ERROR_SUCCESS : ERROR_INVALID_OWNER;
 }
 
-/* ms_sec_create_event: creates (or opens) the named event `name` with memscope's descriptor;
- * an existing event must be owned by this user.  OUT *out: the handle, or NULL on failure.
- * OUT *failed (may be NULL): on failure, what failed ("security descriptor", "CreateEventW",
- * "owner is not this user", "GetKernelObjectSecurity"), for a status text.  Returns
- * ERROR_SUCCESS, the descriptor's or CreateEventW's error (logged), or ERROR_INVALID_OWNER.
- * Used for every named event of the DLL, so they are all made and checked the same way. */
-DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
-                          const WCHAR **failed)
+/* Creates (or opens) the named event or semaphore `name` with memscope's descriptor, which
+ * grants `access` to this user and SYSTEM; an existing one must be owned by this user.  ms_sec_create_event and
+ * ms_sec_create_semaphore say the rest. */
+static DWORD create_waitable(const WCHAR *name, BOOL semaphore, BOOL manual_reset,
+                             DWORD access, HANDLE *out, const WCHAR **failed)
 {
     ms_sec_attr attr;
     const WCHAR *what = L"security descriptor";
@@ -179,13 +176,14 @@ DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
     HANDLE h = NULL;
 
     *out = NULL;
-    if ((err = ms_sec_attributes(&attr, EVENT_ALL_ACCESS)) != ERROR_SUCCESS)
+    if ((err = ms_sec_attributes(&attr, access)) != ERROR_SUCCESS)
         goto fail;
-    what = L"CreateEventW";
-    h = CreateEventW(&attr.sa, manual_reset, FALSE, name);
+    what = semaphore ? L"CreateSemaphoreW" : L"CreateEventW";
+    h = semaphore ? CreateSemaphoreW(&attr.sa, 0, LONG_MAX, name)
+                  : CreateEventW(&attr.sa, manual_reset, FALSE, name);
     if (h == NULL) {
         err = GetLastError();
-        ms_log_win32("sec-event", "CreateEventW", err);
+        ms_log_win32("sec-create", semaphore ? "CreateSemaphoreW" : "CreateEventW", err);
         goto fail;
     }
     if (GetLastError() == ERROR_ALREADY_EXISTS &&
@@ -198,8 +196,27 @@ DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
 
 fail:
     if (h != NULL && !CloseHandle(h))
-        ms_log_win32("sec-event-close", "CloseHandle", GetLastError());
+        ms_log_win32("sec-create-close", "CloseHandle", GetLastError());
     if (failed != NULL)
         *failed = what;
     return err;
+}
+
+/* ms_sec_create_event: creates (or opens) the named event `name` with memscope's descriptor;
+ * an existing event must be owned by this user.  OUT *out: the handle, or NULL on failure.
+ * OUT *failed (may be NULL): on failure, what failed ("security descriptor", "CreateEventW",
+ * "owner is not this user", "GetKernelObjectSecurity"), for a status text.  Returns
+ * ERROR_SUCCESS, the descriptor's or CreateEventW's error (logged), or ERROR_INVALID_OWNER.
+ * Used for every named event of the DLL, so they are all made and checked the same way. */
+DWORD ms_sec_create_event(const WCHAR *name, BOOL manual_reset, HANDLE *out,
+                          const WCHAR **failed)
+{
+    return create_waitable(name, FALSE, manual_reset, EVENT_ALL_ACCESS, out, failed);
+}
+
+/* ms_sec_create_semaphore: the same for a named semaphore (count 0, at most LONG_MAX),
+ * made and checked exactly as the events are ("CreateSemaphoreW" in *failed). */
+DWORD ms_sec_create_semaphore(const WCHAR *name, HANDLE *out, const WCHAR **failed)
+{
+    return create_waitable(name, TRUE, FALSE, SEMAPHORE_ALL_ACCESS, out, failed);
 }

@@ -12,7 +12,7 @@
  *     hold [SECONDS]  keep the DLL loaded (and so the block alive) for SECONDS, or until
  *                     Ctrl-C when none is given
  *     info            this process: pid, view address, counters, attached processes, and
- *                     the owner and DACL of the mapping and of its lock event, in SDDL
+ *                     the owner and DACL of the mapping and of its lock semaphore, in SDDL
  *     status          the processes attached to the block
  *     tour [OPTIONS]  the guided tour of every claim across child processes (host/tour/)
  *     watch           a live view of the block, refreshed when it changes (watch.c)
@@ -213,23 +213,23 @@ static void info_line(UINT id, ...)
 /* Prints the owner and DACL of the named object that open() opens with READ_CONTROL, as
  * SDDL ("O:<owner sid>D:P(A;;<rights>;;;<sid>)...").  GetSecurityInfo loads helper DLLs,
  * which a host may do (the DLL, in DllMain, reads owners with GetKernelObjectSecurity). */
-static void print_sddl(UINT label, const WCHAR *name, BOOL event)
+static void print_sddl(UINT label, const WCHAR *name, BOOL semaphore)
 {
-    HANDLE h = event ? OpenEventW(READ_CONTROL, FALSE, name)
-                     : OpenFileMappingW(READ_CONTROL, FALSE, name);
+    HANDLE h = semaphore ? OpenSemaphoreW(READ_CONTROL, FALSE, name)
+                         : OpenFileMappingW(READ_CONTROL, FALSE, name);
     PSECURITY_DESCRIPTOR sd = NULL;
     LPWSTR sddl = NULL;
     DWORD err;
 
     info_line(label);
-    if (h == NULL && event && GetLastError() == ERROR_FILE_NOT_FOUND) {
+    if (h == NULL && semaphore && GetLastError() == ERROR_FILE_NOT_FOUND) {
         msg_fputs(msg(IDS_SDDL_NONE_YET), stdout);
         return;
     }
     if (h == NULL) {
         err = GetLastError();
         msg_fputs(msg(IDS_NOT_READABLE), stdout);
-        host_fail(event ? "OpenEventW" : "OpenFileMappingW", err);
+        host_fail(semaphore ? "OpenSemaphoreW" : "OpenFileMappingW", err);
         return;
     }
     err = GetSecurityInfo(h, SE_KERNEL_OBJECT,

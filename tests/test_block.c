@@ -3,7 +3,7 @@
  * creates the mapping first, with content (and a descriptor) of its own, or takes the name
  * with another kind of object; a child then loads memscope.dll on that name.  The child
  * must load, report the documented error from every accessor, and leave every byte as it
- * was.  The lock event's name ("<name>.lock") is squatted too: that degrades the lock to
+ * was.  The lock semaphore's name ("<name>.lock") is squatted too: that degrades the lock to
  * polling, it does not refuse the block (dll/lock.c says why).
  */
 #include <aclapi.h>
@@ -337,8 +337,8 @@ START_TEST(test_refuse_foreign_owner)
 }
 END_TEST
 
-/* The lock event's name squatted: by a mutex, by an event another owner holds, by an event
- * whose DACL keeps us out.  The block is still used; a waiter, which opens the event at its
+/* The lock semaphore's name squatted: by a mutex, by a semaphore another owner holds, by a
+ * semaphore whose DACL keeps us out.  The block is still used; a waiter, which opens the event at its
  * first wait, polls instead, still excluded (its lock times out while a holder keeps it),
  * the status text says why, and the lock works on once the holder lets go. */
 static void expect_lock_degraded(const WCHAR *name, const char *why)
@@ -358,7 +358,7 @@ static void expect_lock_degraded(const WCHAR *name, const char *why)
     ck_assert_int_eq(mst_num(&after, "lockedinc"), ERROR_SUCCESS);
     ck_assert_int_eq(mst_num(&after, "total"), 3);
     const char *text = mst_str(&waiter, "statustext");
-    ck_assert_msg(strstr(text, "lock event") != NULL && strstr(text, "poll") != NULL &&
+    ck_assert_msg(strstr(text, "lock semaphore") != NULL && strstr(text, "poll") != NULL &&
                   strstr(text, why) != NULL, "status text does not say the lock polls "
                   "because of '%s': %s", why, text);
 }
@@ -380,12 +380,12 @@ START_TEST(test_lock_name_taken_by_mutex)
 }
 END_TEST
 
-START_TEST(test_lock_event_read_only_dacl)
+START_TEST(test_lock_semaphore_read_only_dacl)
 {
     const WCHAR *name = mst_new_name();
     SECURITY_ATTRIBUTES sa;
-    HANDLE e = CreateEventW(sddl_attributes(&sa, L"D:P(A;;GR;;;WD)"), FALSE, FALSE,
-                            lock_name(name));
+    HANDLE e = CreateSemaphoreW(sddl_attributes(&sa, L"D:P(A;;GR;;;WD)"), 0, 1,
+                                lock_name(name));
     LocalFree(sa.lpSecurityDescriptor);
     ck_assert_ptr_nonnull(e);
     expect_lock_degraded(name, ", 5)");                /* ERROR_ACCESS_DENIED */
@@ -393,15 +393,15 @@ START_TEST(test_lock_event_read_only_dacl)
 }
 END_TEST
 
-START_TEST(test_lock_event_foreign_owner)
+START_TEST(test_lock_semaphore_foreign_owner)
 {
     const WCHAR *name = mst_new_name();
     SECURITY_ATTRIBUTES sa;
-    HANDLE e = CreateEventW(sddl_attributes(&sa, L"O:BAD:P(A;;GA;;;WD)"), FALSE, FALSE,
+    HANDLE e = CreateSemaphoreW(sddl_attributes(&sa, L"O:BAD:P(A;;GA;;;WD)"), 0, 1,
                             lock_name(name));
     DWORD err = GetLastError();
     LocalFree(sa.lpSecurityDescriptor);
-    ck_assert_msg(e != NULL, "CreateEventW(owner BUILTIN\\Administrators): %lu",
+    ck_assert_msg(e != NULL, "CreateSemaphoreW(owner BUILTIN\\Administrators): %lu",
                   (unsigned long)err);
     expect_lock_degraded(name, "owner is not this user");
     CloseHandle(e);
@@ -509,11 +509,11 @@ Suite *suite_block(void)
     else
         mst_skip_test(tc, test_refuse_foreign_owner, "%s: the owner check is not shown", why);
     tcase_add_test(tc, test_lock_name_taken_by_mutex);
-    tcase_add_test(tc, test_lock_event_read_only_dacl);
+    tcase_add_test(tc, test_lock_semaphore_read_only_dacl);
     if ((why = foreign_owner_unsupported(TRUE)) == NULL)
-        tcase_add_test(tc, test_lock_event_foreign_owner);
+        tcase_add_test(tc, test_lock_semaphore_foreign_owner);
     else
-        mst_skip_test(tc, test_lock_event_foreign_owner, "%s", why);
+        mst_skip_test(tc, test_lock_semaphore_foreign_owner, "%s", why);
     tcase_add_test(tc, test_refuse_name_too_long);
     tcase_add_test(tc, test_accept_valid_foreign_block);
     suite_add_tcase(s, tc);

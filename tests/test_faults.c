@@ -148,18 +148,19 @@ START_TEST(test_reader_not_held_by_stopped_writer)
 }
 END_TEST
 
-/* ---- 3. a squatter's manual-reset event under "<name>.lock" --------------------------- */
+/* ---- 3. a squatter's semaphore under "<name>.lock", always signalled ------------------ */
 
-/* Every wait on it returns at once: the dead owner must still be found, by elapsed time. */
-START_TEST(test_lock_event_manual_reset_squatter)
+/* Every wait on it returns at once (its count is huge, as a manual-reset event's signal
+ * would be): the dead owner must still be found, by elapsed time. */
+START_TEST(test_lock_semaphore_always_signalled_squatter)
 {
     const WCHAR *name = mst_new_name();
     WCHAR evname[128];
     mst_gate gate;
     mst_child keeper, holder, next;
     swprintf(evname, ARRAYSIZE(evname), L"%ls.lock", name);
-    HANDLE squat = CreateEventW(NULL, TRUE, TRUE, evname);   /* manual reset, signalled */
-    ck_assert_msg(squat != NULL, "CreateEventW: %lu", GetLastError());
+    HANDLE squat = CreateSemaphoreW(NULL, LONG_MAX, LONG_MAX, evname);   /* always set */
+    ck_assert_msg(squat != NULL, "CreateSemaphoreW: %lu", GetLastError());
     mst_gate_create(&gate);
     mst_start_held(&keeper, name, &gate, "", "");
     mst_start_held(&holder, name, &gate, "lock 1000", "");
@@ -428,7 +429,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, test_registry_slot_live_pid_other_tag);
     tcase_add_test(tc, test_writer_killed_at_each_stage);
     tcase_add_test(tc, test_reader_not_held_by_stopped_writer);
-    tcase_add_test(tc, test_lock_event_manual_reset_squatter);
+    tcase_add_test(tc, test_lock_semaphore_always_signalled_squatter);
     tcase_add_test(tc, test_unlock_from_other_thread_refused);
     tcase_add_test(tc, test_unlock_from_other_process_refused);
     tcase_add_test(tc, test_unlock_after_takeover_refused);

@@ -102,17 +102,17 @@ START_TEST(test_descriptor_user_and_system_only)
 
     mst_gate_create(&gate);
     mst_start_held(&keeper, name, &gate, "info lock 1000", "");   /* it creates the block */
-    /* The lock's event is opened at a waiter's first wait: this one times out, and holds
+    /* The lock's semaphore is opened at a waiter's first wait: this one times out, and holds
      * its handle while it is held at the gate. */
     mst_start_held(&waiter, name, &gate, "lock 100", "");
     HANDLE map = OpenFileMappingW(READ_CONTROL, FALSE, name);
     ck_assert_msg(map != NULL, "OpenFileMappingW: %lu", GetLastError());
     swprintf(lock, ARRAYSIZE(lock), L"%ls.lock", name);
-    HANDLE lev = OpenEventW(READ_CONTROL, FALSE, lock);
-    ck_assert_msg(lev != NULL, "OpenEventW(.lock): %lu", GetLastError());
+    HANDLE lev = OpenSemaphoreW(READ_CONTROL, FALSE, lock);
+    ck_assert_msg(lev != NULL, "OpenSemaphoreW(.lock): %lu", GetLastError());
 
     check_descriptor(map, "mapping", SECTION_ALL_ACCESS);
-    check_descriptor(lev, "lock event", EVENT_ALL_ACCESS);
+    check_descriptor(lev, "lock semaphore", SEMAPHORE_ALL_ACCESS);
 
     mst_gate_finish(&gate);
     ck_assert_int_eq(mst_num(&keeper, "created"), 1);
