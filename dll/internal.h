@@ -85,7 +85,7 @@ void ms_name_join(WCHAR *dst, size_t cap, const WCHAR *src, const WCHAR *suffix)
 /* testhooks.c: forced faults, in the test variant only (see testhooks.c). */
 #ifdef MEMSCOPE_TEST_HOOKS
 typedef struct ms_hooks {
-    BOOL noseqcheck, slowread, selftimes, slowrelease;
+    BOOL noseqcheck, slowread, selftimes, slowrelease, slowpark;
     int diewrite, pausewrite;
 } ms_hooks;
 extern ms_hooks ms_hook;

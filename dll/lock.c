@@ -292,6 +292,8 @@ static DWORD park(ms_wait *x)
         }
         LONG64 owner = ms_load64(w);
         uint64_t seen = progress(b);
+        if (MS_HOOK(slowpark))
+            Sleep(50);                   /* counted, not yet waiting: releases may come */
         DWORD wr = WaitForSingleObject(ev, slice);
         if (wr == WAIT_OBJECT_0) {
             /* A releaser took us off the count and woke us before letting go, or someone

@@ -13,6 +13,8 @@
  *   selftimes    GetProcessTimes/GetThreadTimes on this process or thread "fail"
  *   slowrelease  a releaser that woke a parked waiter before letting go sleeps 20 ms
  *                before it lets go (as if preempted there)
+ *   slowpark     a waiter that has counted itself parked sleeps 50 ms before its wait
+ *                (as if preempted there)
  * Write stages: 1 the write has begun (the lock is held), 2 half the text is copied,
  * 3 all of it is copied but not yet published, 4 published, the lock still held.
  */
@@ -52,6 +54,7 @@ void ms_hooks_read(void)
     ms_hook.slowread = parse_stage(list, "slowread") != 0;
     ms_hook.selftimes = parse_stage(list, "selftimes") != 0;
     ms_hook.slowrelease = parse_stage(list, "slowrelease") != 0;
+    ms_hook.slowpark = parse_stage(list, "slowpark") != 0;
     ms_hook.diewrite = parse_stage(list, "diewrite");
     ms_hook.pausewrite = parse_stage(list, "pausewrite");
 }

@@ -47,6 +47,11 @@
  *                      the main thread unlocks (with the slowrelease hook, W is woken and
  *                      parks again before the lock is let go); W notes when it got the
  *                      lock  -> prewakeerr=, prewakeus=<from the unlock's return>
+ *   twopark            the main thread holds the lock; threads W1 and W2 ask for it and
+ *                      park; once both are counted, the main thread unlocks, locks and
+ *                      unlocks again (with the slowpark hook, before either waiter is
+ *                      inside its wait); each waiter notes when it got the lock
+ *                      -> twoparkerr=, twoparkus=<the later waiter, from the last unlock>
  *   acqbump STOP READY (READY) moves the lock's count of acquisitions, as a hostile
  *                      process could, until the event STOP   -> acqbumps=
  *   dynfree            FreeLibrary of it, then this process's (static) count
@@ -299,6 +304,23 @@ static int cmp_ll(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Waits until the lock counts n parked waiters, and 5 ms more (they are inside their
+ * waits by then, or in the slowpark hook's sleep).  Returns ERROR_SUCCESS, ERROR_TIMEOUT
+ * (they never parked) or MemscopeLockState's error. */
+static DWORD await_parked(LONG n)
+{
+    MEMSCOPE_LOCK_STATE st = { 0 };
+    ULONGLONG deadline = GetTickCount64() + MST_CHILD_TIMEOUT_MS;
+    DWORD err;
+    while ((err = MemscopeLockState(&st)) == ERROR_SUCCESS && st.waiters < n &&
+           GetTickCount64() < deadline)
+        Sleep(1);
+    if (err == ERROR_SUCCESS && st.waiters < n)
+        return ERROR_TIMEOUT;
+    Sleep(5);
+    return err;
+}
+
 /* A release must wake a parked waiter at once, not leave it to the end of its 50 ms wait.
  * Each round the main thread holds the lock, lets the waiter ask, waits until the lock
  * counts it parked and 5 ms more (it is inside its wait by then), and unlocks: the
@@ -318,17 +340,10 @@ static void cmd_handover(int rounds)
     }
     HANDLE t = must_thread(handover_waiter, &h, NULL);
     for (; done < rounds && err == ERROR_SUCCESS; done++) {
-        MEMSCOPE_LOCK_STATE st = { 0 };
         if ((err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS)
             break;
         SetEvent(h.go);
-        ULONGLONG deadline = GetTickCount64() + MST_CHILD_TIMEOUT_MS;
-        while ((err = MemscopeLockState(&st)) == ERROR_SUCCESS && st.waiters < 1 &&
-               GetTickCount64() < deadline)
-            Sleep(1);
-        if (err == ERROR_SUCCESS && st.waiters < 1)
-            err = ERROR_TIMEOUT;               /* the waiter never parked */
-        Sleep(5);
+        err = await_parked(1);
         QueryPerformanceCounter(&t0);
         DWORD uerr = MemscopeUnlock();
         if (err == ERROR_SUCCESS)
@@ -366,7 +381,6 @@ static void cmd_prewake(void)
 {
     handover h = { CreateEventW(NULL, FALSE, FALSE, NULL), CreateEventW(NULL, FALSE, FALSE, NULL),
                    0, ERROR_SUCCESS, 1 };
-    MEMSCOPE_LOCK_STATE st = { 0 };
     LARGE_INTEGER f, t0;
     DWORD err;
     if (h.go == NULL || h.done == NULL || !QueryPerformanceFrequency(&f)) {
@@ -379,13 +393,7 @@ static void cmd_prewake(void)
     }
     HANDLE t = must_thread(handover_waiter, &h, NULL);
     SetEvent(h.go);
-    ULONGLONG deadline = GetTickCount64() + MST_CHILD_TIMEOUT_MS;
-    while ((err = MemscopeLockState(&st)) == ERROR_SUCCESS && st.waiters < 1 &&
-           GetTickCount64() < deadline)
-        Sleep(1);
-    if (err == ERROR_SUCCESS && st.waiters < 1)
-        err = ERROR_TIMEOUT;                   /* the waiter never parked */
-    Sleep(5);
+    err = await_parked(1);
     DWORD uerr = MemscopeUnlock();
     QueryPerformanceCounter(&t0);
     if (WaitForSingleObject(h.done, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0 ||
@@ -400,6 +408,53 @@ static void cmd_prewake(void)
     CloseHandle(t);
     CloseHandle(h.go);
     CloseHandle(h.done);
+}
+
+/* Two releases that each take a waiter off the count before either waiter is inside its
+ * wait must wake both: an auto-reset event would hold one signal for the two. */
+static void cmd_twopark(void)
+{
+    handover h[2];
+    HANDLE t[2];
+    LARGE_INTEGER f, t0;
+    DWORD err = ERROR_SUCCESS, uerr;
+    if (!QueryPerformanceFrequency(&f)) {
+        mst_out("error=twopark setup failed: %lu", GetLastError());
+        ExitProcess(3);
+    }
+    if ((err = MemscopeLock(MST_CHILD_TIMEOUT_MS)) != ERROR_SUCCESS) {
+        mst_out("error=twopark: MemscopeLock: %lu", (unsigned long)err);
+        ExitProcess(3);
+    }
+    for (int i = 0; i < 2; i++) {
+        h[i] = (handover){ CreateEventW(NULL, FALSE, FALSE, NULL),
+                           CreateEventW(NULL, FALSE, FALSE, NULL), 0, ERROR_SUCCESS, 1 };
+        if (h[i].go == NULL || h[i].done == NULL) {
+            mst_out("error=twopark setup failed: %lu", GetLastError());
+            ExitProcess(3);
+        }
+        t[i] = must_thread(handover_waiter, &h[i], NULL);
+        SetEvent(h[i].go);
+    }
+    err = await_parked(2);
+    uerr = MemscopeUnlock();
+    if (uerr == ERROR_SUCCESS && (uerr = MemscopeLock(MST_CHILD_TIMEOUT_MS)) == ERROR_SUCCESS)
+        uerr = MemscopeUnlock();
+    QueryPerformanceCounter(&t0);
+    if (WaitForMultipleObjects(2, t, TRUE, MST_CHILD_TIMEOUT_MS) != WAIT_OBJECT_0) {
+        mst_out("error=the waiters did not get the lock");
+        ExitProcess(3);
+    }
+    if (err == ERROR_SUCCESS)
+        err = uerr != ERROR_SUCCESS ? uerr : h[0].err != ERROR_SUCCESS ? h[0].err : h[1].err;
+    LONG64 last = h[0].got > h[1].got ? h[0].got : h[1].got;
+    mst_out("twoparkerr=%lu", (unsigned long)err);
+    mst_out("twoparkus=%lld", (last - t0.QuadPart) * 1000000 / f.QuadPart);
+    for (int i = 0; i < 2; i++) {
+        CloseHandle(t[i]);
+        CloseHandle(h[i].go);
+        CloseHandle(h[i].done);
+    }
 }
 
 /* The count of acquisitions is a hint a waiter reads (is the lock changing hands?), and
@@ -616,6 +671,10 @@ int mst_child_fault_cmd(int argc, char **argv)
     }
     if (strcmp(c, "prewake") == 0) {
         cmd_prewake();
+        return 0;
+    }
+    if (strcmp(c, "twopark") == 0) {
+        cmd_twopark();
         return 0;
     }
     if (strcmp(c, "acqbump") == 0 && argc > 2) {

@@ -110,6 +110,23 @@ START_TEST(test_waiter_parked_again_during_release_is_woken)
 }
 END_TEST
 
+/* Two releases that each take a parked waiter off the count before either waiter is inside
+ * its wait (each counted itself, then was preempted: the slowpark hook) must wake both.  An
+ * auto-reset event holds one signal: the second waiter then slept to the end of its wait
+ * (250 ms) with the lock free; the lock's semaphore holds one signal per release. */
+START_TEST(test_two_releases_before_the_waits_wake_both)
+{
+    const WCHAR *name = mst_new_name();
+    mst_child c;
+    mst_start_hooked(&c, "slowpark", name, "twopark");
+    ck_assert_uint_eq(mst_finish(&c), 0);
+    ck_assert_int_eq(mst_num(&c, "twoparkerr"), ERROR_SUCCESS);
+    ck_assert_msg(mst_num(&c, "twoparkus") < 150000,
+                  "the second waiter got the released lock %ld us after the last unlock: "
+                  "one of the two wake-ups was lost", (long)mst_num(&c, "twoparkus"));
+}
+END_TEST
+
 /* A waiter sleeps 1 ms at a time while the lock's count of acquisitions moves, and parks
  * only once it stops.  Another process can keep that count moving: the holder's liveness
  * is still checked by elapsed time, and a dead holder's lock taken over within a second. */
@@ -149,6 +166,7 @@ Suite *suite_lock(void)
     tcase_add_test(tc, test_unlock_wakes_parked_waiter_at_once);
     tcase_add_test(tc, test_waiter_parked_again_during_release_is_woken);
     tcase_add_test(tc, test_moving_count_does_not_hide_dead_owner);
+    tcase_add_test(tc, test_two_releases_before_the_waits_wake_both);
     suite_add_tcase(s, tc);
     return s;
 }
