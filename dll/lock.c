@@ -384,15 +384,19 @@ static BOOL wake_one(MEMSCOPE_BLOCK *b)
 
 /* ms_lock_release: frees the lock if the calling thread, whose owner word is me (from
  * ms_lock_acquire, or ms_thread_self), holds it, and wakes a parked waiter if there is one
- * (before letting go: see the top of this file).  Uncontended: three plain reads of the
- * block, one compare-exchange, one more read.  Returns ERROR_SUCCESS, or ERROR_NOT_OWNER
+ * (before letting go: see the top of this file).  Uncontended: two plain reads, one
+ * compare-exchange, one more read.  Returns ERROR_SUCCESS, or ERROR_NOT_OWNER
  * (nothing changed). */
 DWORD ms_lock_release(MEMSCOPE_BLOCK *b, uint64_t me)
 {
     if (me == 0 || g_held != (LONG64)me)
         return ERROR_NOT_OWNER;
-    LONG parks = ms_load32(&b->lock.parks);
-    BOOL woke = ms_load32(&b->lock.waiters) > 0 && wake_one(b);
+    LONG parks = 0;
+    BOOL woke = FALSE;
+    if (ms_load32(&b->lock.waiters) > 0) {
+        parks = ms_load32(&b->lock.parks);   /* before the wake-up: whoever parks after it */
+        woke = wake_one(b);                  /* shows in the check after letting go */
+    }
     if (woke && MS_HOOK(slowrelease))
         Sleep(20);                       /* the woken waiter parks again meanwhile */
     g_held = 0;
