@@ -116,6 +116,20 @@ void mst_run(mst_child *c, const WCHAR *name, const char *fmt, ...)
 /* Waits for an event a child sets, failing the test after MST_CHILD_TIMEOUT_MS. */
 void mst_wait_event(HANDLE ev, const char *what);
 
+/* A child that works until told to stop: it runs `CMD STOP READY` (two event names), sets
+ * READY once it has begun, and works until STOP is set (flip, lenflip, acqbump). */
+typedef struct mst_busy {
+    mst_child child;
+    HANDLE ready, stop;
+    char ready_name[64], stop_name[64];
+} mst_busy;
+/* Starts it (the hooks build with those hooks when hooks is not NULL) and waits until it is
+ * ready; `what` names that wait in a failure. */
+void mst_busy_start(mst_busy *b, const char *hooks, const WCHAR *name, const char *cmd,
+                    const char *what);
+/* Tells it to stop and waits for it; fails the test unless it exits 0. */
+void mst_busy_stop(mst_busy *b);
+
 /* Held children.  A test often needs a child to get somewhere (attach to the block, take the
  * lock, set a text), stay there while other children run, and go on only when the test says
  * so.  A gate is the named "go" event those children wait at; one gate holds any number of

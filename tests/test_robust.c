@@ -46,31 +46,23 @@ static void flip_and_read(const char *hooks, long reads, long changes, long long
                           long long *flips)
 {
     const WCHAR *name = mst_new_name();
-    char ready[64], stop[64];
-    HANDLE ev = mst_new_event(ready, sizeof ready), estop = mst_new_event(stop, sizeof stop);
-    mst_child writer, reader;
-    if (hooks == NULL)
-        mst_start(&writer, name, "flip %s %s", stop, ready);
-    else
-        mst_start_hooked(&writer, hooks, name, "flip %s %s", stop, ready);
-    mst_wait_event(ev, "the writer's first text");
+    mst_busy writer;
+    mst_child reader;
+    mst_busy_start(&writer, hooks, name, "flip", "the writer's first text");
     if (hooks == NULL)
         mst_start(&reader, name, "readtorn %ld %ld", reads, changes);
     else
         mst_start_hooked(&reader, hooks, name, "readtorn %ld %ld", reads, changes);
     DWORD rc = mst_finish(&reader);
-    ck_assert_msg(SetEvent(estop), "SetEvent(%s): %lu", stop, GetLastError());
-    ck_assert_uint_eq(mst_finish(&writer), 0);
+    mst_busy_stop(&writer);
     ck_assert_uint_eq(rc, 0);
     ck_assert_int_eq(mst_num(&reader, "readerr"), ERROR_SUCCESS);
     ck_assert_int_ge(mst_num(&reader, "reads"), reads);
     /* The reads overlapped the writes: the reader saw the text change many times. */
     ck_assert_int_ge(mst_num(&reader, "changes"), changes);
-    ck_assert_int_eq(mst_num(&writer, "fliperr"), ERROR_SUCCESS);
+    ck_assert_int_eq(mst_num(&writer.child, "fliperr"), ERROR_SUCCESS);
     *torn = mst_num(&reader, "torn");
-    *flips = mst_num(&writer, "flips");
-    CloseHandle(ev);
-    CloseHandle(estop);
+    *flips = mst_num(&writer.child, "flips");
 }
 
 START_TEST(test_seqlock_no_torn_read)

@@ -79,6 +79,26 @@ static void stdout_pipe(SECURITY_ATTRIBUTES *sa, HANDLE *rd, HANDLE *wr, STARTUP
     si->hStdInput = GetStdHandle(STD_INPUT_HANDLE);
 }
 
+/* Starts cmd with si (its stdout the pipe rd/wr: stdout_pipe), closes the child's ends of
+ * the pipes in this process (wr, and in_rd unless NULL), and records the child in *c,
+ * reading rd.  Fails the test if the process cannot start. */
+static void spawn(mst_child *c, char *cmd, STARTUPINFOA *si, HANDLE rd, HANDLE wr,
+                  HANDLE in_rd)
+{
+    PROCESS_INFORMATION pi;
+    BOOL ok = mst_create_process(cmd, si, &pi);
+    DWORD err = GetLastError();
+    CloseHandle(wr);
+    if (in_rd != NULL)
+        CloseHandle(in_rd);
+    ck_assert_msg(ok, "CreateProcess(%s) failed: %lu", cmd, err);
+    CloseHandle(pi.hThread);
+    c->process = pi.hProcess;
+    c->pid = pi.dwProcessId;
+    c->out = rd;
+    track(c, TRUE);
+}
+
 static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char *fmt,
                    va_list ap)
 {
@@ -86,7 +106,6 @@ static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char 
     SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
     HANDLE rd, wr;
     STARTUPINFOA si = { .cb = sizeof si };
-    PROCESS_INFORMATION pi;
 
     memset(c, 0, sizeof *c);
     if (exe == NULL) {
@@ -101,15 +120,7 @@ static void vstart(mst_child *c, const char *exe, const WCHAR *name, const char 
     stdout_pipe(&sa, &rd, &wr, &si);
     /* The child's DLL reads MEMSCOPE_NAME when it loads; ours already has. */
     ck_assert(SetEnvironmentVariableW(MEMSCOPE_NAME_ENV, name));
-    BOOL ok = mst_create_process(cmd, &si, &pi);
-    DWORD err = GetLastError();
-    CloseHandle(wr);
-    ck_assert_msg(ok, "CreateProcess(%s) failed: %lu", cmd, err);
-    CloseHandle(pi.hThread);
-    c->process = pi.hProcess;
-    c->pid = pi.dwProcessId;
-    c->out = rd;
-    track(c, TRUE);
+    spawn(c, cmd, &si, rd, wr, NULL);
 }
 
 void mst_start(mst_child *c, const WCHAR *name, const char *fmt, ...)
@@ -241,6 +252,26 @@ void mst_wait_event(HANDLE ev, const char *what)
     DWORD w = WaitForSingleObject(ev, MST_CHILD_TIMEOUT_MS);
     ck_assert_msg(w == WAIT_OBJECT_0, "waiting for %s: WaitForSingleObject returned %lu",
                   what, (unsigned long)w);
+}
+
+void mst_busy_start(mst_busy *b, const char *hooks, const WCHAR *name, const char *cmd,
+                    const char *what)
+{
+    b->ready = mst_new_event(b->ready_name, sizeof b->ready_name);
+    b->stop = mst_new_event(b->stop_name, sizeof b->stop_name);
+    if (hooks == NULL)
+        mst_start(&b->child, name, "%s %s %s", cmd, b->stop_name, b->ready_name);
+    else
+        mst_start_hooked(&b->child, hooks, name, "%s %s %s", cmd, b->stop_name, b->ready_name);
+    mst_wait_event(b->ready, what);
+}
+
+void mst_busy_stop(mst_busy *b)
+{
+    ck_assert_msg(SetEvent(b->stop), "SetEvent(%s): %lu", b->stop_name, GetLastError());
+    ck_assert_uint_eq(mst_finish(&b->child), 0);
+    CloseHandle(b->ready);
+    CloseHandle(b->stop);
 }
 
 void mst_gate_create(mst_gate *g)
@@ -426,7 +457,6 @@ void mst_start_program(mst_child *c, const char *exe, const char *args, const ch
     SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
     HANDLE rd, wr, in_rd = NULL;
     STARTUPINFOA si = { .cb = sizeof si };
-    PROCESS_INFORMATION pi;
 
     memset(c, 0, sizeof *c);
     mst_path_beside(path, exe);
@@ -446,17 +476,7 @@ void mst_start_program(mst_child *c, const char *exe, const char *args, const ch
         ck_assert_msg(SetEnvironmentVariableW(wname, env_value), "SetEnvironmentVariableW: %lu",
                       GetLastError());
     }
-    BOOL ok = mst_create_process(cmd, &si, &pi);
-    DWORD err = GetLastError();
-    CloseHandle(wr);
-    if (in_rd != NULL)
-        CloseHandle(in_rd);
-    ck_assert_msg(ok, "CreateProcess(%s) failed: %lu", cmd, err);
-    CloseHandle(pi.hThread);
-    c->process = pi.hProcess;
-    c->pid = pi.dwProcessId;
-    c->out = rd;
-    track(c, TRUE);
+    spawn(c, cmd, &si, rd, wr, in_rd);
 }
 
 /* mst_wait_output: waits until the child's output so far holds `needle` (reading it as it
